@@ -1,0 +1,86 @@
+"""Rhythm statements: sinus rhythm and its rate variants, atrial fibrillation and flutter, pacing,
+premature complexes."""
+
+from __future__ import annotations
+
+from ecg import thresholds as t
+from ecg.criteria_types import Evidence, Statement, check, statement
+from ecg.measurements import Beat, Measurements
+
+
+def sinus_origin(m: Measurements) -> list[Evidence] | None:
+    """Evidence that the beats are sinus-conducted: P waves before most beats, a sinus P axis."""
+    p_share = check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE)
+    if p_share is None:
+        return None
+    if m.p_axis_deg is None:
+        return [p_share]
+    axis = [check("p_axis_deg", m.p_axis_deg, ">=", t.SINUS_P_AXIS_MIN_DEG),
+            check("p_axis_deg", m.p_axis_deg, "<=", t.SINUS_P_AXIS_MAX_DEG)]
+    return None if None in axis else [p_share, *axis]
+
+
+def sinus_rr_range_ms(beats: list[Beat]) -> float | None:
+    """Longest minus shortest RR between consecutive sinus ("N") beats; None for fewer than two."""
+    rr = [beat.rr_ms for previous, beat in zip(beats, beats[1:])
+          if previous.kind == "N" and beat.kind == "N" and beat.rr_ms is not None]
+    return max(rr) - min(rr) if len(rr) >= 2 else None
+
+
+def _rr_range(m: Measurements, comparison: str) -> Evidence | None:
+    return check("beats.rr_ms (sinus max - min)", sinus_rr_range_ms(m.beats), comparison,
+                 t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
+
+
+def sinus_rhythm(m: Measurements) -> Statement | None:
+    return statement("SR", [sinus_origin(m),
+                            check("heart_rate_bpm", m.heart_rate_bpm, ">=", t.BRADYCARDIA_BELOW_BPM),
+                            check("heart_rate_bpm", m.heart_rate_bpm, "<=", t.TACHYCARDIA_ABOVE_BPM),
+                            _rr_range(m, "<=")])
+
+
+def sinus_bradycardia(m: Measurements) -> Statement | None:
+    return statement("SBRAD", [sinus_origin(m),
+                               check("heart_rate_bpm", m.heart_rate_bpm, "<", t.BRADYCARDIA_BELOW_BPM)])
+
+
+def sinus_tachycardia(m: Measurements) -> Statement | None:
+    return statement("STACH", [sinus_origin(m),
+                               check("heart_rate_bpm", m.heart_rate_bpm, ">", t.TACHYCARDIA_ABOVE_BPM)])
+
+
+def sinus_arrhythmia(m: Measurements) -> Statement | None:
+    return statement("SARRH", [sinus_origin(m), _rr_range(m, ">")])
+
+
+def atrial_fibrillation(m: Measurements) -> Statement | None:
+    return statement("AFIB", [
+        check("rr_irregularity", m.rr_irregularity, ">=", t.AF_MIN_RR_IRREGULARITY),
+        check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE)])
+
+
+def atrial_flutter(m: Measurements) -> Statement | None:
+    return statement("AFLT", [
+        check("atrial_rate_bpm", m.atrial_rate_bpm, ">=", t.FLUTTER_MIN_ATRIAL_RATE_BPM),
+        check("atrial_rate_bpm", m.atrial_rate_bpm, "<=", t.FLUTTER_MAX_ATRIAL_RATE_BPM)])
+
+
+def pacemaker(m: Measurements) -> Statement | None:
+    return statement("PACE", [check("paced_beats", m.paced_beats, ">=", t.PACED_MIN_BEATS)])
+
+
+def ventricular_premature_complexes(m: Measurements) -> Statement | None:
+    return statement("PVC", [check("ventricular_ectopic_beats", m.ventricular_ectopic_beats, ">=",
+                                   t.ECTOPIC_MIN_BEATS)])
+
+
+def atrial_premature_complexes(m: Measurements) -> Statement | None:
+    """Supraventricular ectopic beats, except in atrial fibrillation where prematurity means nothing."""
+    if atrial_fibrillation(m) is not None:
+        return None
+    return statement("PAC", [check("supraventricular_ectopic_beats", m.supraventricular_ectopic_beats,
+                                   ">=", t.ECTOPIC_MIN_BEATS)])
+
+
+RULES = (sinus_rhythm, sinus_bradycardia, sinus_tachycardia, sinus_arrhythmia, atrial_fibrillation,
+         atrial_flutter, pacemaker, ventricular_premature_complexes, atrial_premature_complexes)

@@ -1,0 +1,246 @@
+"""The statement vocabulary: codes, the names ECG-QA uses for them, and what each one means.
+
+Codes are PTB-XL SCP-ECG statement codes where PTB-XL has one (SR, AFIB, 1AVB, CLBBB, LVOLT,
+STE_, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD and the
+numeric-range codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact
+attribute strings of ECG-QA (answers.csv) so answers can be matched to its options; ``aliases``
+are other ECG-QA strings the same finding answers. ``knowledge_base()`` lists everything with
+its thresholds and sources, for the retrieval index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecg import thresholds as t
+from ecg.thresholds import Threshold
+
+
+@dataclass(frozen=True)
+class StatementDefinition:
+    """One statement the criteria engine can make, and the rule behind it in words."""
+
+    code: str
+    name: str
+    category: str
+    definition: str
+    thresholds: tuple[Threshold, ...]
+    aliases: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "category": self.category,
+                "definition": self.definition, "aliases": list(self.aliases),
+                "thresholds": [threshold.to_dict() for threshold in self.thresholds]}
+
+
+@dataclass(frozen=True)
+class NumericFeature:
+    """An ECG-QA numeric feature: its name there, the Measurements field and its normal range."""
+
+    name: str
+    field: str
+    code: str
+    low: Threshold | None
+    high: Threshold
+
+
+NUMERIC_FEATURES: tuple[NumericFeature, ...] = (
+    NumericFeature("rr interval", "rr_ms", "RR", t.RR_NORMAL_MIN_MS, t.RR_NORMAL_MAX_MS),
+    NumericFeature("p duration", "p_duration_ms", "PDUR", None, t.P_DURATION_NORMAL_MAX_MS),
+    NumericFeature("pr interval", "pr_interval_ms", "PR", t.PR_NORMAL_MIN_MS, t.PR_NORMAL_MAX_MS),
+    NumericFeature("qrs duration", "qrs_duration_ms", "QRSDUR", t.QRS_NORMAL_MIN_MS, t.QRS_NORMAL_MAX_MS),
+    NumericFeature("qt interval", "qt_interval_ms", "QT", t.QT_NORMAL_MIN_MS, t.QT_NORMAL_MAX_MS),
+    NumericFeature("qt corrected", "qtc_bazett_ms", "QTC", t.QTC_NORMAL_MIN_MS, t.QTC_NORMAL_MAX_MS),
+)
+NUMERIC_RANGES = ("below", "within", "above")
+
+_SINUS = (t.SINUS_P_WAVE_MIN_SHARE, t.SINUS_P_AXIS_MIN_DEG, t.SINUS_P_AXIS_MAX_DEG)
+_SINUS_TEXT = (f"P waves before at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats "
+               f"(P axis {t.SINUS_P_AXIS_MIN_DEG.value:g}..{t.SINUS_P_AXIS_MAX_DEG.value:g} deg when measured)")
+_LEAD_GROUP_TEXT = (f"in at least {t.LEAD_GROUP_MIN_LEADS.value:g} leads of one group (septal V1-V2, "
+                    "anterior V3-V4, lateral I, aVL, V5-V6, inferior II, III, aVF); not applied when "
+                    f"QRS >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms or paced")
+
+_DEFINITIONS: tuple[StatementDefinition, ...] = (
+    # rhythm
+    StatementDefinition(
+        "SR", "sinus rhythm", "rhythm",
+        f"{_SINUS}, rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm, "
+        "no sinus arrhythmia",
+        (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)),
+    StatementDefinition(
+        "SBRAD", "sinus bradycardia", "rhythm",
+        f"{_SINUS} and heart rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm",
+        (*_SINUS, t.BRADYCARDIA_BELOW_BPM)),
+    StatementDefinition(
+        "STACH", "sinus tachycardia", "rhythm",
+        f"{_SINUS} and heart rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm",
+        (*_SINUS, t.TACHYCARDIA_ABOVE_BPM)),
+    StatementDefinition(
+        "SARRH", "sinus arrhythmia", "rhythm",
+        f"{_SINUS} and the longest minus the shortest RR between consecutive sinus beats above "
+        f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms",
+        (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)),
+    StatementDefinition(
+        "AFIB", "atrial fibrillation", "rhythm",
+        f"RR irregularity (RMSSD / mean RR) at least {t.AF_MIN_RR_IRREGULARITY.value:g} and P waves "
+        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats",
+        (t.AF_MIN_RR_IRREGULARITY, t.AF_MAX_P_WAVE_SHARE)),
+    StatementDefinition(
+        "AFLT", "atrial flutter", "rhythm",
+        f"atrial (F-wave) rate {t.FLUTTER_MIN_ATRIAL_RATE_BPM.value:g}-"
+        f"{t.FLUTTER_MAX_ATRIAL_RATE_BPM.value:g} per minute",
+        (t.FLUTTER_MIN_ATRIAL_RATE_BPM, t.FLUTTER_MAX_ATRIAL_RATE_BPM)),
+    StatementDefinition(
+        "PACE", "normal functioning artificial pacemaker", "rhythm",
+        f"at least {t.PACED_MIN_BEATS.value:g} paced beats",
+        (t.PACED_MIN_BEATS,)),
+    StatementDefinition(
+        "PVC", "ventricular premature complex", "ectopy",
+        f"at least {t.ECTOPIC_MIN_BEATS.value:g} ventricular ectopic beat",
+        (t.ECTOPIC_MIN_BEATS,), aliases=("ventricular extrasystoles", "extrasystoles")),
+    StatementDefinition(
+        "PAC", "atrial premature complex", "ectopy",
+        f"at least {t.ECTOPIC_MIN_BEATS.value:g} supraventricular ectopic beat, outside atrial fibrillation",
+        (t.ECTOPIC_MIN_BEATS,), aliases=("supraventricular extrasystoles", "extrasystoles")),
+    # conduction
+    StatementDefinition(
+        "1AVB", "first degree av block", "conduction",
+        f"PR interval above {t.FIRST_DEGREE_AVB_PR_ABOVE_MS.value:g} ms",
+        (t.FIRST_DEGREE_AVB_PR_ABOVE_MS,), aliases=("prolonged pr interval",)),
+    StatementDefinition(
+        "CRBBB", "complete right bundle branch block", "conduction",
+        f"QRS at least {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms and rSR' in V1 or V2 or a predominantly "
+        "positive QRS in V1",
+        (t.COMPLETE_BBB_MIN_QRS_MS, t.RSR_PRIME_PATTERN, t.QRS_NET_AREA_ZERO)),
+    StatementDefinition(
+        "IRBBB", "incomplete right bundle branch block", "conduction",
+        f"QRS {t.INCOMPLETE_BBB_MIN_QRS_MS.value:g}-{t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms with the "
+        "right bundle-branch-block morphology",
+        (t.INCOMPLETE_BBB_MIN_QRS_MS, t.COMPLETE_BBB_MIN_QRS_MS, t.RSR_PRIME_PATTERN, t.QRS_NET_AREA_ZERO)),
+    StatementDefinition(
+        "CLBBB", "complete left bundle branch block", "conduction",
+        f"QRS at least {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms, predominantly negative QRS in V1 "
+        "(rS or QS) and predominantly positive QRS in I and V6, no rSR' in V1-V2",
+        (t.COMPLETE_BBB_MIN_QRS_MS, t.QRS_NET_AREA_ZERO)),
+    StatementDefinition(
+        "ILBBB", "incomplete left bundle branch block", "conduction",
+        f"QRS {t.INCOMPLETE_BBB_MIN_QRS_MS.value:g}-{t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms with the "
+        "left bundle-branch-block morphology",
+        (t.INCOMPLETE_BBB_MIN_QRS_MS, t.COMPLETE_BBB_MIN_QRS_MS, t.QRS_NET_AREA_ZERO)),
+    StatementDefinition(
+        "LAFB", "left anterior fascicular block", "conduction",
+        f"QRS axis between {t.AXIS_LEFT_MIN_DEG.value:g} and {t.LAFB_AXIS_MAX_DEG.value:g} deg, QRS "
+        f"below {t.FASCICULAR_BLOCK_MAX_QRS_MS.value:g} ms, positive QRS (qR) in aVL and negative (rS) in III",
+        (t.LAFB_AXIS_MAX_DEG, t.AXIS_LEFT_MIN_DEG, t.FASCICULAR_BLOCK_MAX_QRS_MS, t.QRS_NET_AREA_ZERO)),
+    StatementDefinition(
+        "LPFB", "left posterior fascicular block", "conduction",
+        f"QRS axis above {t.LPFB_AXIS_MIN_DEG.value:g} deg (to 180), QRS below "
+        f"{t.FASCICULAR_BLOCK_MAX_QRS_MS.value:g} ms, negative QRS (rS) in I and positive (qR) in III",
+        (t.LPFB_AXIS_MIN_DEG, t.FASCICULAR_BLOCK_MAX_QRS_MS, t.QRS_NET_AREA_ZERO)),
+    StatementDefinition(
+        "IVCD", "non-specific intraventricular conduction disturbance (block)", "conduction",
+        f"QRS above {t.IVCD_QRS_ABOVE_MS.value:g} ms without the criteria of a (complete or "
+        "incomplete) bundle-branch block",
+        (t.IVCD_QRS_ABOVE_MS,)),
+    # axis
+    StatementDefinition(
+        "MID", "normal heart axis", "axis",
+        f"frontal QRS axis {t.AXIS_NORMAL_MIN_DEG.value:g}..{t.AXIS_NORMAL_MAX_DEG.value:g} deg",
+        (t.AXIS_NORMAL_MIN_DEG, t.AXIS_NORMAL_MAX_DEG)),
+    StatementDefinition(
+        "LAD", "left axis deviation", "axis",
+        f"frontal QRS axis {t.AXIS_LEFT_MIN_DEG.value:g}..{t.AXIS_NORMAL_MIN_DEG.value:g} deg",
+        (t.AXIS_LEFT_MIN_DEG, t.AXIS_NORMAL_MIN_DEG)),
+    StatementDefinition(
+        "RAD", "right axis deviation", "axis",
+        f"frontal QRS axis {t.AXIS_NORMAL_MAX_DEG.value:g}..180 deg",
+        (t.AXIS_NORMAL_MAX_DEG,)),
+    StatementDefinition(
+        "EAD", "extreme axis deviation", "axis",
+        f"frontal QRS axis -180..{t.AXIS_LEFT_MIN_DEG.value:g} deg",
+        (t.AXIS_LEFT_MIN_DEG,)),
+    # hypertrophy, atrial abnormality, voltage
+    StatementDefinition(
+        "VCLVH", "voltage criteria (qrs) for left ventricular hypertrophy", "hypertrophy",
+        f"Sokolow-Lyon S(V1) + max(R(V5), R(V6)) at least {t.SOKOLOW_LYON_MIN_MV.value:g} mV or "
+        f"Cornell R(aVL) + S(V3) above {t.CORNELL_ABOVE_MV.value:g} mV",
+        (t.SOKOLOW_LYON_MIN_MV, t.CORNELL_ABOVE_MV)),
+    StatementDefinition(
+        "LVH", "left ventricular hypertrophy", "hypertrophy",
+        "the voltage criteria for LVH together with lateral repolarisation (strain) change: J-point "
+        f"ST at or below {t.LV_STRAIN_ST_DEPRESSION_MV.value:g} mV or T at or below "
+        f"{t.LV_STRAIN_T_INVERSION_MV.value:g} mV in I, aVL, V5 or V6",
+        (t.SOKOLOW_LYON_MIN_MV, t.CORNELL_ABOVE_MV, t.LV_STRAIN_ST_DEPRESSION_MV, t.LV_STRAIN_T_INVERSION_MV)),
+    StatementDefinition(
+        "LAO/LAE", "left atrial overload/enlargement", "hypertrophy",
+        f"P duration above {t.LEFT_ATRIAL_P_DURATION_ABOVE_MS.value:g} ms",
+        (t.LEFT_ATRIAL_P_DURATION_ABOVE_MS,)),
+    StatementDefinition(
+        "RAO/RAE", "right atrial overload/enlargement", "hypertrophy",
+        f"P amplitude in lead II above {t.RIGHT_ATRIAL_P_AMPLITUDE_ABOVE_MV.value:g} mV",
+        (t.RIGHT_ATRIAL_P_AMPLITUDE_ABOVE_MV,)),
+    StatementDefinition(
+        "LVOLT", "low qrs voltages in the frontal and horizontal leads", "hypertrophy",
+        f"peak-to-peak QRS below {t.LOW_VOLTAGE_LIMB_BELOW_MV.value:g} mV in all six limb leads and "
+        f"below {t.LOW_VOLTAGE_PRECORDIAL_BELOW_MV.value:g} mV in all six precordial leads",
+        (t.LOW_VOLTAGE_LIMB_BELOW_MV, t.LOW_VOLTAGE_PRECORDIAL_BELOW_MV)),
+    # QT, ST segment and T wave
+    StatementDefinition(
+        "LNGQT", "long qt-interval", "repolarization",
+        f"QTc at least {t.LONG_QTC_MIN_MS.value:g} ms (linear Framingham or Hodges correction first, "
+        "then Fridericia, then Bazett)",
+        (t.LONG_QTC_MIN_MS,)),
+    StatementDefinition(
+        "STE_", "non-specific st elevation", "repolarization",
+        f"J-point ST elevation at least {t.ST_ELEVATION_MV.value:g} mV "
+        f"({t.ST_ELEVATION_V2_V3_MV.value:g} mV in V2-V3) {_LEAD_GROUP_TEXT}",
+        (t.ST_ELEVATION_MV, t.ST_ELEVATION_V2_V3_MV, t.LEAD_GROUP_MIN_LEADS)),
+    StatementDefinition(
+        "STD_", "non-specific st depression", "repolarization",
+        f"ST at or below {t.ST_DEPRESSION_MV.value:g} mV at both J and J+60 ms {_LEAD_GROUP_TEXT}",
+        (t.ST_DEPRESSION_MV, t.LEAD_GROUP_MIN_LEADS)),
+    StatementDefinition(
+        "INVT", "inverted t-waves", "repolarization",
+        f"T at or below {t.T_INVERSION_MV.value:g} mV with a dominant R wave (R > |S|) {_LEAD_GROUP_TEXT}",
+        (t.T_INVERSION_MV, t.LEAD_GROUP_MIN_LEADS)),
+)
+
+
+def numeric_statement_code(feature: NumericFeature, range_name: str) -> str:
+    """The code of a numeric-range statement, e.g. QRSDUR_ABOVE."""
+    return f"{feature.code}_{range_name.upper()}"
+
+
+def numeric_statement_name(feature: NumericFeature, range_name: str) -> str:
+    """ECG-QA's name of a numeric-range finding, e.g. 'above the normal range of qrs duration'."""
+    return f"{range_name} the normal range of {feature.name}"
+
+
+def _numeric_definitions() -> tuple[StatementDefinition, ...]:
+    definitions = []
+    for feature in NUMERIC_FEATURES:
+        limits = tuple(x for x in (feature.low, feature.high) if x is not None)
+        low = f"{feature.low.value:g}" if feature.low else "0"
+        for range_name in NUMERIC_RANGES:
+            if range_name == "below" and feature.low is None:
+                continue
+            definitions.append(StatementDefinition(
+                numeric_statement_code(feature, range_name), numeric_statement_name(feature, range_name),
+                "numeric",
+                f"{feature.field} {range_name} the normal range {low}-{feature.high.value:g} ms "
+                "(bounds inclusive)", limits))
+    return tuple(definitions)
+
+
+STATEMENTS: dict[str, StatementDefinition] = {d.code: d for d in _DEFINITIONS + _numeric_definitions()}
+
+
+def definition(code: str) -> StatementDefinition:
+    """The definition of a statement code; KeyError for a code the engine never makes."""
+    return STATEMENTS[code]
+
+
+def knowledge_base() -> list[dict]:
+    """Every statement with its rule in words, thresholds, values, units and sources."""
+    return [d.to_dict() for d in STATEMENTS.values()]

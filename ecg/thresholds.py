@@ -1,0 +1,213 @@
+"""Every diagnostic threshold of the criteria engine, named once with its unit and clinical source.
+
+Rules in ``ecg.criteria_*`` refer to these objects, never to bare numbers, so a statement's
+evidence can always say which limit it crossed and who set it. Where the literature gives a
+sex-specific limit and the sex is not known, the more specific (higher) limit is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A named limit: its value in ``unit`` and the publication (or choice) it comes from."""
+
+    name: str
+    value: float
+    unit: str
+    source: str
+    meaning: str
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "value": self.value, "unit": self.unit,
+                "source": self.source, "meaning": self.meaning}
+
+
+# --- Sources -------------------------------------------------------------------------------------
+
+SURAWICZ_2009 = ("Surawicz B, Childers R, Deal BJ, Gettes LS. AHA/ACCF/HRS recommendations for the "
+                 "standardization and interpretation of the electrocardiogram, part III: intraventricular "
+                 "conduction disturbances. Circulation 2009;119:e235-e240")
+RAUTAHARJU_2009 = ("Rautaharju PM, Surawicz B, Gettes LS. AHA/ACCF/HRS recommendations for the "
+                   "standardization and interpretation of the electrocardiogram, part IV: the ST segment, "
+                   "T and U waves, and the QT interval. Circulation 2009;119:e241-e250")
+HANCOCK_2009 = ("Hancock EW, Deal BJ, Mirvis DM, et al. AHA/ACCF/HRS recommendations for the "
+                "standardization and interpretation of the electrocardiogram, part V: electrocardiogram "
+                "changes associated with cardiac chamber hypertrophy. Circulation 2009;119:e251-e261")
+THYGESEN_2018 = ("Thygesen K, Alpert JS, Jaffe AS, et al. Fourth universal definition of myocardial "
+                 "infarction (2018). Circulation 2018;138:e618-e651")
+KUSUMOTO_2018 = ("Kusumoto FM, Schoenfeld MH, Barrett C, et al. 2018 ACC/AHA/HRS guideline on the "
+                 "evaluation and management of patients with bradycardia and cardiac conduction delay. "
+                 "Circulation 2019;140:e382-e482")
+SOKOLOW_LYON_1949 = ("Sokolow M, Lyon TP. The ventricular complex in left ventricular hypertrophy as "
+                     "obtained by unipolar precordial and limb leads. Am Heart J 1949;37:161-186")
+CASALE_1987 = ("Casale PN, Devereux RB, Alonso DR, Campo E, Kligfield P. Improved sex-specific criteria "
+               "of left ventricular hypertrophy for clinical and computer interpretation of "
+               "electrocardiograms: validation with autopsy findings. Circulation 1987;75:565-572")
+CHOU_2008 = ("Surawicz B, Knilans TK. Chou's Electrocardiography in Clinical Practice, 6th ed. "
+             "Saunders 2008")
+DASH_2009 = ("Dash S, Chon KH, Lu S, Raeder EA. Automatic real time detection of atrial fibrillation. "
+             "Ann Biomed Eng 2009;37:1701-1709 (normalised RMSSD of RR intervals)")
+ECGQA_2023 = ("Oh J, Lee G, Bae S, Kwon J, Choi E. ECG-QA: a comprehensive question answering dataset "
+              "combined with electrocardiogram. NeurIPS 2023 Datasets and Benchmarks (normal ranges "
+              "behind its numeric-feature and heart-axis answers)")
+PROJECT_CHOICE = "project choice (no published limit for this measurement; set for specificity)"
+
+# --- Rate and rhythm -----------------------------------------------------------------------------
+
+BRADYCARDIA_BELOW_BPM = Threshold(
+    "bradycardia_below_bpm", 60.0, "bpm",
+    f"conventional adult limit, the same as ECG-QA's RR upper limit of 1.0 s; {ECGQA_2023}",
+    "a sinus rate below this is sinus bradycardia")
+TACHYCARDIA_ABOVE_BPM = Threshold(
+    "tachycardia_above_bpm", 100.0, "bpm",
+    f"conventional adult limit, the same as ECG-QA's RR lower limit of 0.6 s; {ECGQA_2023}",
+    "a sinus rate above this is sinus tachycardia")
+SINUS_P_WAVE_MIN_SHARE = Threshold(
+    "sinus_p_wave_min_share", 0.8, "fraction", PROJECT_CHOICE,
+    "share of beats preceded by a P wave needed to call the rhythm sinus")
+SINUS_P_AXIS_MIN_DEG = Threshold(
+    "sinus_p_axis_min_deg", 0.0, "deg", CHOU_2008,
+    "lowest frontal P axis of a sinus P wave (upright in I and II)")
+SINUS_P_AXIS_MAX_DEG = Threshold(
+    "sinus_p_axis_max_deg", 90.0, "deg", CHOU_2008,
+    "highest frontal P axis of a sinus P wave (upright in I and II)")
+SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS = Threshold(
+    "sinus_arrhythmia_min_rr_range_ms", 160.0, "ms", CHOU_2008,
+    "longest minus shortest sinus cycle above this is sinus arrhythmia")
+AF_MIN_RR_IRREGULARITY = Threshold(
+    "af_min_rr_irregularity", 0.10, "ratio", DASH_2009,
+    "RMSSD of successive RR intervals divided by the mean RR, at or above which RR is irregular")
+AF_MAX_P_WAVE_SHARE = Threshold(
+    "af_max_p_wave_share", 0.5, "fraction", PROJECT_CHOICE,
+    "share of beats with a P wave below which organised atrial activity is called absent")
+FLUTTER_MIN_ATRIAL_RATE_BPM = Threshold(
+    "flutter_min_atrial_rate_bpm", 250.0, "bpm", CHOU_2008,
+    "lowest atrial (F-wave) rate of typical atrial flutter")
+FLUTTER_MAX_ATRIAL_RATE_BPM = Threshold(
+    "flutter_max_atrial_rate_bpm", 350.0, "bpm", CHOU_2008,
+    "highest atrial (F-wave) rate of typical atrial flutter")
+PACED_MIN_BEATS = Threshold(
+    "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
+    "paced beats needed to report a pacemaker (one misread beat is not enough)")
+PACED_DOMINANT_SHARE = Threshold(
+    "paced_dominant_share", 0.5, "fraction", PROJECT_CHOICE,
+    "share of paced beats above which QRS, hypertrophy and ST-T criteria are not applied")
+ECTOPIC_MIN_BEATS = Threshold(
+    "ectopic_min_beats", 1.0, "beats", CHOU_2008,
+    "ectopic beats needed to report premature complexes (one premature beat is one extrasystole)")
+
+# --- AV and intraventricular conduction ----------------------------------------------------------
+
+FIRST_DEGREE_AVB_PR_ABOVE_MS = Threshold(
+    "first_degree_avb_pr_above_ms", 200.0, "ms", KUSUMOTO_2018,
+    "a PR interval above this with 1:1 conduction is first-degree AV block")
+COMPLETE_BBB_MIN_QRS_MS = Threshold(
+    "complete_bbb_min_qrs_ms", 120.0, "ms", SURAWICZ_2009,
+    "QRS duration at or above which a bundle-branch block is complete")
+INCOMPLETE_BBB_MIN_QRS_MS = Threshold(
+    "incomplete_bbb_min_qrs_ms", 110.0, "ms", SURAWICZ_2009,
+    "QRS duration at or above which (and below the complete limit) a bundle-branch block is incomplete")
+IVCD_QRS_ABOVE_MS = Threshold(
+    "ivcd_qrs_above_ms", 110.0, "ms", SURAWICZ_2009,
+    "a QRS above this without bundle-branch-block morphology is a non-specific conduction delay")
+FASCICULAR_BLOCK_MAX_QRS_MS = Threshold(
+    "fascicular_block_max_qrs_ms", 120.0, "ms", SURAWICZ_2009,
+    "fascicular blocks require a QRS shorter than this")
+LAFB_AXIS_MAX_DEG = Threshold(
+    "lafb_axis_max_deg", -45.0, "deg", SURAWICZ_2009,
+    "LAFB needs a frontal QRS axis between -90 deg and this")
+LPFB_AXIS_MIN_DEG = Threshold(
+    "lpfb_axis_min_deg", 90.0, "deg", SURAWICZ_2009,
+    "LPFB needs a frontal QRS axis between this and 180 deg")
+QRS_NET_AREA_ZERO = Threshold(
+    "qrs_net_area_zero", 0.0, "mV*ms", SURAWICZ_2009,
+    "sign of the net QRS area: above zero a predominantly positive (R) QRS, below a negative (rS/QS) one")
+RSR_PRIME_PATTERN = Threshold(
+    "rsr_prime_pattern", 1.0, "bool", SURAWICZ_2009,
+    "an rsr', rsR' or rSR' (M-shaped) QRS in V1 or V2 marks right bundle-branch block")
+
+# --- Frontal QRS axis (ECG-QA's ranges) ----------------------------------------------------------
+
+AXIS_NORMAL_MIN_DEG = Threshold(
+    "axis_normal_min_deg", -30.0, "deg", ECGQA_2023,
+    "lowest normal frontal QRS axis; from here down to -90 deg is left axis deviation")
+AXIS_NORMAL_MAX_DEG = Threshold(
+    "axis_normal_max_deg", 90.0, "deg", ECGQA_2023,
+    "highest normal frontal QRS axis; from here up to 180 deg is right axis deviation")
+AXIS_LEFT_MIN_DEG = Threshold(
+    "axis_left_min_deg", -90.0, "deg", ECGQA_2023,
+    "lowest left-deviated axis; beyond it (-90 to -180 deg) the axis is extreme")
+
+# --- Hypertrophy, atrial abnormality and voltage -------------------------------------------------
+
+SOKOLOW_LYON_MIN_MV = Threshold(
+    "sokolow_lyon_min_mv", 3.5, "mV", SOKOLOW_LYON_1949,
+    "S(V1) + max(R(V5), R(V6)) at or above this meets the voltage criterion for LVH")
+CORNELL_ABOVE_MV = Threshold(
+    "cornell_above_mv", 2.8, "mV", CASALE_1987,
+    "R(aVL) + S(V3) above this meets the Cornell voltage criterion (men's limit; women's is 2.0 mV)")
+LV_STRAIN_ST_DEPRESSION_MV = Threshold(
+    "lv_strain_st_depression_mv", -0.05, "mV", HANCOCK_2009,
+    "ST depression at the J point at or below this in a lateral lead is the repolarisation "
+    "(strain) change that supports LVH beyond voltage")
+LV_STRAIN_T_INVERSION_MV = Threshold(
+    "lv_strain_t_inversion_mv", -0.1, "mV", HANCOCK_2009,
+    "T amplitude at or below this in a lateral lead is the strain pattern that supports LVH")
+LEFT_ATRIAL_P_DURATION_ABOVE_MS = Threshold(
+    "left_atrial_p_duration_above_ms", 120.0, "ms", HANCOCK_2009,
+    "a P wave longer than this suggests left atrial abnormality")
+RIGHT_ATRIAL_P_AMPLITUDE_ABOVE_MV = Threshold(
+    "right_atrial_p_amplitude_above_mv", 0.25, "mV", HANCOCK_2009,
+    "a P wave taller than this in lead II suggests right atrial abnormality")
+LOW_VOLTAGE_LIMB_BELOW_MV = Threshold(
+    "low_voltage_limb_below_mv", 0.5, "mV", CHOU_2008,
+    "peak-to-peak QRS below this in every limb lead is low voltage in the frontal plane")
+LOW_VOLTAGE_PRECORDIAL_BELOW_MV = Threshold(
+    "low_voltage_precordial_below_mv", 1.0, "mV", CHOU_2008,
+    "peak-to-peak QRS below this in every precordial lead is low voltage in the horizontal plane")
+
+# --- QT, ST segment and T wave -------------------------------------------------------------------
+
+LONG_QTC_MIN_MS = Threshold(
+    "long_qtc_min_ms", 460.0, "ms", RAUTAHARJU_2009,
+    "QTc at or above this is prolonged (women's limit; men's is 450 ms)")
+ST_ELEVATION_MV = Threshold(
+    "st_elevation_mv", 0.1, "mV", THYGESEN_2018,
+    "J-point elevation at or above this in two leads of a group (all leads but V2-V3)")
+ST_ELEVATION_V2_V3_MV = Threshold(
+    "st_elevation_v2_v3_mv", 0.2, "mV", THYGESEN_2018,
+    "J-point elevation at or above this in V2-V3 (men over 40; 0.25 mV under 40, 0.15 mV in women)")
+ST_DEPRESSION_MV = Threshold(
+    "st_depression_mv", -0.05, "mV", THYGESEN_2018,
+    "horizontal or down-sloping ST depression at or below this at J and J+60 ms in two leads of a group")
+T_INVERSION_MV = Threshold(
+    "t_inversion_mv", -0.1, "mV", THYGESEN_2018,
+    "T amplitude at or below this in two leads of a group with a dominant R wave")
+LEAD_GROUP_MIN_LEADS = Threshold(
+    "lead_group_min_leads", 2.0, "leads", THYGESEN_2018,
+    "ST-T changes count in a lead group when at least this many of its leads show them")
+
+# --- ECG-QA numeric-feature normal ranges (s in the source, ms here) ------------------------------
+
+RR_NORMAL_MIN_MS = Threshold("rr_normal_min_ms", 600.0, "ms", ECGQA_2023, "lowest normal RR interval")
+RR_NORMAL_MAX_MS = Threshold("rr_normal_max_ms", 1000.0, "ms", ECGQA_2023, "highest normal RR interval")
+P_DURATION_NORMAL_MAX_MS = Threshold("p_duration_normal_max_ms", 120.0, "ms", ECGQA_2023,
+                                     "longest normal P wave")
+PR_NORMAL_MIN_MS = Threshold("pr_normal_min_ms", 120.0, "ms", ECGQA_2023, "shortest normal PR interval")
+PR_NORMAL_MAX_MS = Threshold("pr_normal_max_ms", 200.0, "ms", ECGQA_2023, "longest normal PR interval")
+QRS_NORMAL_MIN_MS = Threshold("qrs_normal_min_ms", 60.0, "ms", ECGQA_2023, "shortest normal QRS")
+QRS_NORMAL_MAX_MS = Threshold("qrs_normal_max_ms", 110.0, "ms", ECGQA_2023, "longest normal QRS")
+QT_NORMAL_MIN_MS = Threshold("qt_normal_min_ms", 330.0, "ms", ECGQA_2023, "shortest normal QT interval")
+QT_NORMAL_MAX_MS = Threshold("qt_normal_max_ms", 430.0, "ms", ECGQA_2023, "longest normal QT interval")
+QTC_NORMAL_MIN_MS = Threshold("qtc_normal_min_ms", 330.0, "ms", ECGQA_2023,
+                              "shortest normal QTc (Bazett)")
+QTC_NORMAL_MAX_MS = Threshold("qtc_normal_max_ms", 555.0, "ms", ECGQA_2023,
+                              "longest normal QTc (Bazett) as ECG-QA defines it")
+
+
+def all_thresholds() -> list[Threshold]:
+    """Every threshold defined in this module, in definition order."""
+    return [value for value in globals().values() if isinstance(value, Threshold)]
