@@ -15,6 +15,7 @@ from ecg.errors import ECGError
 # subcommand -> module under cli/
 SUBCOMMANDS = {
     "info": "cli.info",
+    "plot": "cli.plot",
 }
 
 
