@@ -3,6 +3,9 @@ premature complexes."""
 
 from __future__ import annotations
 
+import math
+from statistics import fmean
+
 from ecg import thresholds as t
 from ecg.criteria_types import Evidence, Statement, check, statement
 from ecg.measurements import Beat, Measurements
@@ -20,16 +23,37 @@ def sinus_origin(m: Measurements) -> list[Evidence] | None:
     return None if None in axis else [p_share, *axis]
 
 
-def sinus_rr_range_ms(beats: list[Beat]) -> float | None:
-    """Longest minus shortest RR between consecutive sinus ("N") beats; None for fewer than two."""
-    rr = [beat.rr_ms for previous, beat in zip(beats, beats[1:])
-          if previous.kind == "N" and beat.kind == "N" and beat.rr_ms is not None]
-    return max(rr) - min(rr) if len(rr) >= 2 else None
+def nn_runs(beats: list[Beat]) -> list[list[float]]:
+    """NN intervals (RR between two consecutive normal "N" beats), in runs not broken by ectopy."""
+    runs: list[list[float]] = [[]]
+    for previous, beat in zip(beats, beats[1:]):
+        if previous.kind == "N" and beat.kind == "N" and beat.rr_ms is not None:
+            runs[-1].append(beat.rr_ms)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def nn_range_ms(beats: list[Beat]) -> float | None:
+    """Longest minus shortest NN interval once the most extreme ones are dropped; None if too few."""
+    dropped = int(t.RR_RANGE_OUTLIERS_DROPPED.value)
+    nn = sorted(rr for run in nn_runs(beats) for rr in run)
+    kept = nn[dropped:len(nn) - dropped]
+    return kept[-1] - kept[0] if len(kept) >= 2 else None
+
+
+def nn_irregularity(beats: list[Beat]) -> float | None:
+    """RMSSD of successive NN intervals divided by their mean; None without two successive ones."""
+    runs = nn_runs(beats)
+    steps = [later - earlier for run in runs for earlier, later in zip(run, run[1:])]
+    if not steps:
+        return None
+    rmssd = math.sqrt(fmean(step * step for step in steps))
+    return rmssd / fmean(rr for run in runs for rr in run)
 
 
 def _rr_range(m: Measurements, comparison: str) -> Evidence | None:
-    return check("beats.rr_ms (sinus max - min)", sinus_rr_range_ms(m.beats), comparison,
-                 t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
+    return check("beats.rr_ms (NN range)", nn_range_ms(m.beats), comparison, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
 
 
 def sinus_rhythm(m: Measurements) -> Statement | None:
@@ -55,7 +79,7 @@ def sinus_arrhythmia(m: Measurements) -> Statement | None:
 
 def atrial_fibrillation(m: Measurements) -> Statement | None:
     return statement("AFIB", [
-        check("rr_irregularity", m.rr_irregularity, ">=", t.AF_MIN_RR_IRREGULARITY),
+        check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY),
         check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE)])
 
 

@@ -65,25 +65,28 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
     # rhythm
     StatementDefinition(
         "SR", "sinus rhythm", "rhythm",
-        f"{_SINUS}, rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm, "
+        f"{_SINUS_TEXT}, rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm, "
         "no sinus arrhythmia",
-        (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)),
+        (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS,
+         t.RR_RANGE_OUTLIERS_DROPPED)),
     StatementDefinition(
         "SBRAD", "sinus bradycardia", "rhythm",
-        f"{_SINUS} and heart rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm",
+        f"{_SINUS_TEXT} and heart rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm",
         (*_SINUS, t.BRADYCARDIA_BELOW_BPM)),
     StatementDefinition(
         "STACH", "sinus tachycardia", "rhythm",
-        f"{_SINUS} and heart rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm",
+        f"{_SINUS_TEXT} and heart rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm",
         (*_SINUS, t.TACHYCARDIA_ABOVE_BPM)),
     StatementDefinition(
         "SARRH", "sinus arrhythmia", "rhythm",
-        f"{_SINUS} and the longest minus the shortest RR between consecutive sinus beats above "
+        f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "
+        f"{t.RR_RANGE_OUTLIERS_DROPPED.value:g} most extreme at each end dropped) above "
         f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms",
-        (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)),
+        (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS, t.RR_RANGE_OUTLIERS_DROPPED)),
     StatementDefinition(
         "AFIB", "atrial fibrillation", "rhythm",
-        f"RR irregularity (RMSSD / mean RR) at least {t.AF_MIN_RR_IRREGULARITY.value:g} and P waves "
+        f"NN irregularity (RMSSD of successive NN intervals / mean NN, ectopic beats excluded) at least "
+        f"{t.AF_MIN_RR_IRREGULARITY.value:g} and P waves "
         f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats",
         (t.AF_MIN_RR_IRREGULARITY, t.AF_MAX_P_WAVE_SHARE)),
     StatementDefinition(

@@ -50,6 +50,8 @@ CHOU_2008 = ("Surawicz B, Knilans TK. Chou's Electrocardiography in Clinical Pra
              "Saunders 2008")
 DASH_2009 = ("Dash S, Chon KH, Lu S, Raeder EA. Automatic real time detection of atrial fibrillation. "
              "Ann Biomed Eng 2009;37:1701-1709 (normalised RMSSD of RR intervals)")
+TASK_FORCE_1996 = ("Task Force of the ESC and NASPE. Heart rate variability: standards of measurement, "
+                   "physiological interpretation and clinical use. Circulation 1996;93:1043-1065")
 ECGQA_2023 = ("Oh J, Lee G, Bae S, Kwon J, Choi E. ECG-QA: a comprehensive question answering dataset "
               "combined with electrocardiogram. NeurIPS 2023 Datasets and Benchmarks (normal ranges "
               "behind its numeric-feature and heart-axis answers)")
@@ -69,17 +71,23 @@ SINUS_P_WAVE_MIN_SHARE = Threshold(
     "sinus_p_wave_min_share", 0.8, "fraction", PROJECT_CHOICE,
     "share of beats preceded by a P wave needed to call the rhythm sinus")
 SINUS_P_AXIS_MIN_DEG = Threshold(
-    "sinus_p_axis_min_deg", 0.0, "deg", CHOU_2008,
-    "lowest frontal P axis of a sinus P wave (upright in I and II)")
+    "sinus_p_axis_min_deg", -30.0, "deg", CHOU_2008,
+    "lowest frontal P axis of a sinus P wave: upright in I and II means -30 to +90 deg")
 SINUS_P_AXIS_MAX_DEG = Threshold(
     "sinus_p_axis_max_deg", 90.0, "deg", CHOU_2008,
-    "highest frontal P axis of a sinus P wave (upright in I and II)")
+    "highest frontal P axis of a sinus P wave: upright in I and II means -30 to +90 deg")
 SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS = Threshold(
     "sinus_arrhythmia_min_rr_range_ms", 160.0, "ms", CHOU_2008,
     "longest minus shortest sinus cycle above this is sinus arrhythmia")
+RR_RANGE_OUTLIERS_DROPPED = Threshold(
+    "rr_range_outliers_dropped", 1.0, "intervals", PROJECT_CHOICE,
+    "NN intervals dropped at each end before the sinus-arrhythmia range is taken, so that one "
+    "premature beat the beat classifier missed (short cycle, then pause) does not count")
 AF_MIN_RR_IRREGULARITY = Threshold(
     "af_min_rr_irregularity", 0.10, "ratio", DASH_2009,
-    "RMSSD of successive RR intervals divided by the mean RR, at or above which RR is irregular")
+    "RMSSD of successive NN intervals divided by their mean, at or above which the rhythm is "
+    "irregular (NN: between two normal beats, ectopic beats excluded as in HRV practice, "
+    f"{TASK_FORCE_1996})")
 AF_MAX_P_WAVE_SHARE = Threshold(
     "af_max_p_wave_share", 0.5, "fraction", PROJECT_CHOICE,
     "share of beats with a P wave below which organised atrial activity is called absent")

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecg.criteria import evaluate, numeric_range, paced_dominant
+from ecg.criteria_rhythm import nn_irregularity
 from ecg.criteria_types import COMPARISONS
 from ecg.errors import ECGError
 from ecg.measurements import Beat, LeadMeasurements, Measurements
@@ -70,7 +71,7 @@ def test_sinus_needs_p_waves_before_most_beats(share, sinus):
     assert ("SR" in codes(normal(p_wave_present_share=share))) is sinus
 
 
-@pytest.mark.parametrize("p_axis, sinus", [(-0.1, False), (0.0, True), (90.0, True), (90.1, False), (None, True)])
+@pytest.mark.parametrize("p_axis, sinus", [(-30.1, False), (-30.0, True), (90.0, True), (90.1, False), (None, True)])
 def test_sinus_needs_a_sinus_p_axis_when_measured(p_axis, sinus):
     assert ("SR" in codes(normal(p_axis_deg=p_axis))) is sinus
 
@@ -91,16 +92,39 @@ def test_sinus_rhythm_needs_enough_beats_to_judge_regularity():
     assert "SR" not in codes(normal(beats=sinus_beats(n=2)))
 
 
-@pytest.mark.parametrize("irregularity, share, af", [
-    (0.10, 0.49, True), (0.099, 0.0, False), (0.3, 0.5, False), (None, 0.0, False), (0.3, None, False)])
-def test_atrial_fibrillation_needs_irregular_rr_and_absent_p_waves(irregularity, share, af):
-    m = normal(rr_irregularity=irregularity, p_wave_present_share=share)
+def test_a_missed_premature_beat_is_not_sinus_arrhythmia():
+    beats = sinus_beats()
+    beats[5] = replace(beats[5], rr_ms=500.0)    # premature, but classified "N"
+    beats[6] = replace(beats[6], rr_ms=1200.0)   # and its pause
+    assert codes(normal(beats=beats)) & {"SR", "SARRH"} == {"SR"}
+
+
+def test_nn_irregularity_is_rmssd_over_mean_of_normal_to_normal_intervals():
+    beats = sinus_beats(n=5, rr_ms=1000.0, spread_ms=100.0)    # NN 950, 1050, 950, 1050
+    assert nn_irregularity(beats) == pytest.approx(100.0 / 1000.0)
+    beats[2] = replace(beats[2], kind="V")                     # NN left: 950 | 1050 (no pair)
+    assert nn_irregularity(beats) is None
+
+
+@pytest.mark.parametrize("spread, share, af", [
+    (86.0, 0.49, True), (84.0, 0.0, False), (300.0, 0.5, False), (300.0, None, False)])
+def test_atrial_fibrillation_needs_irregular_rr_and_absent_p_waves(spread, share, af):
+    beats = sinus_beats(spread_ms=spread)
+    assert (nn_irregularity(beats) >= 0.1) is (spread > 85.0)
+    m = normal(beats=beats, p_wave_present_share=share)
     assert ("AFIB" in codes(m)) is af
+
+
+def test_ectopic_beats_do_not_make_atrial_fibrillation():
+    beats = sinus_beats()
+    beats[5] = replace(beats[5], kind="V", rr_ms=450.0)
+    beats[6] = replace(beats[6], rr_ms=1250.0)
+    assert "AFIB" not in codes(normal(beats=beats, p_wave_present_share=0.0, ventricular_ectopic_beats=1))
 
 
 def test_no_atrial_premature_complexes_are_reported_in_atrial_fibrillation():
     assert "PAC" in codes(normal(supraventricular_ectopic_beats=2))
-    assert "PAC" not in codes(normal(supraventricular_ectopic_beats=2, rr_irregularity=0.2,
+    assert "PAC" not in codes(normal(supraventricular_ectopic_beats=2, beats=sinus_beats(spread_ms=300.0),
                                      p_wave_present_share=0.1))
 
 

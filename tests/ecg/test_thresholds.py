@@ -80,5 +80,6 @@ def test_knowledge_base_lists_every_statement_with_cited_thresholds():
     assert len(names) == len(set(names))
     for entry in entries:
         assert entry["definition"] and entry["thresholds"], entry["code"]
+        assert "Threshold(" not in entry["definition"], entry["code"]
         for threshold in entry["thresholds"]:
             assert threshold["source"] and threshold["unit"]
