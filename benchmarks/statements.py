@@ -37,7 +37,8 @@ from ecg.measure import measure  # noqa: E402
 from ecg.record import ECGRecord  # noqa: E402
 from ecg.scp_codes import STATEMENTS  # noqa: E402
 
-# LUDB diagnosis (one line of a ludb.csv cell; a trailing "*" matches any ending) -> statement codes.
+# LUDB diagnosis (one line of a ludb.csv cell; a trailing "*" matches any ending) -> statement codes;
+# the first matching pattern wins.
 LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
     "Sinus rhythm": ("SR",),
     "Sinus bradycardia": ("SBRAD",),
@@ -59,6 +60,7 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
     "Left anterior hemiblock": ("LAFB",),
     "Non-specific intravintricular conduction delay": ("IVCD",),
     "Ventricular extrasystole*": ("PVC",),
+    "Atrial extrasystole, type: bigemini": ("PAC", "BIGU"),
     "Atrial extrasystole*": ("PAC",),
     "Left ventricular hypertrophy": ("LVH", "VCLVH"),
     "Left atrial hypertrophy": ("LAO/LAE",),

@@ -15,13 +15,13 @@ from __future__ import annotations
 from ecg import criteria_axis, criteria_conduction, criteria_hypertrophy, criteria_numeric, criteria_rhythm
 from ecg import criteria_st_t
 from ecg import thresholds as t
-from ecg.criteria_numeric import numeric_feature, numeric_range
+from ecg.criteria_numeric import numeric_feature, numeric_range, numeric_ranges
 from ecg.criteria_types import Evidence, Statement
 from ecg.measurements import Measurements
 from ecg.scp_codes import knowledge_base
 
 __all__ = ["Evidence", "Statement", "evaluate", "knowledge_base", "numeric_feature", "numeric_range",
-           "paced_dominant"]
+           "numeric_ranges", "paced_dominant"]
 
 
 def paced_dominant(m: Measurements) -> bool:

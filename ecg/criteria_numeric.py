@@ -29,6 +29,11 @@ def numeric_range(feature: str, value: float | None) -> str | None:
     return "above" if value > spec.high.value else "within"
 
 
+def numeric_ranges(m: Measurements) -> dict[str, str | None]:
+    """Each ECG-QA numeric feature ("qt corrected", ...) -> its range, None when unmeasured."""
+    return {spec.name: numeric_range(spec.field, getattr(m, spec.field)) for spec in NUMERIC_FEATURES}
+
+
 def numeric_statement(m: Measurements, spec: NumericFeature) -> Statement | None:
     value = getattr(m, spec.field)
     range_name = numeric_range(spec.field, value)

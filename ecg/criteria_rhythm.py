@@ -89,6 +89,35 @@ def atrial_flutter(m: Measurements) -> Statement | None:
         check("atrial_rate_bpm", m.atrial_rate_bpm, "<=", t.FLUTTER_MAX_ATRIAL_RATE_BPM)])
 
 
+def supraventricular_tachycardia(m: Measurements) -> Statement | None:
+    """A regular narrow-QRS tachycardia without P waves before most beats."""
+    return statement("SVTAC", [
+        check("heart_rate_bpm", m.heart_rate_bpm, ">", t.TACHYCARDIA_ABOVE_BPM),
+        check("qrs_duration_ms", m.qrs_duration_ms, "<", t.COMPLETE_BBB_MIN_QRS_MS),
+        check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE),
+        check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), "<", t.AF_MIN_RR_IRREGULARITY)])
+
+
+def longest_bigeminal_run(beats: list[Beat]) -> int:
+    """The most normal-then-ectopic ("N" then "V" or "S") beat pairs in a row."""
+    longest = run = 0
+    index = 0
+    while index + 1 < len(beats):
+        if beats[index].kind == "N" and beats[index + 1].kind in ("V", "S"):
+            run += 1
+            index += 2
+        else:
+            run = 0
+            index += 1
+        longest = max(longest, run)
+    return longest
+
+
+def bigeminy(m: Measurements) -> Statement | None:
+    return statement("BIGU", [check("beats.kind (N-ectopic pairs in a row)", longest_bigeminal_run(m.beats),
+                                    ">=", t.BIGEMINY_MIN_CYCLES)])
+
+
 def pacemaker(m: Measurements) -> Statement | None:
     return statement("PACE", [check("paced_beats", m.paced_beats, ">=", t.PACED_MIN_BEATS)])
 
@@ -107,4 +136,5 @@ def atrial_premature_complexes(m: Measurements) -> Statement | None:
 
 
 RULES = (sinus_rhythm, sinus_bradycardia, sinus_tachycardia, sinus_arrhythmia, atrial_fibrillation,
-         atrial_flutter, pacemaker, ventricular_premature_complexes, atrial_premature_complexes)
+         atrial_flutter, supraventricular_tachycardia, pacemaker, ventricular_premature_complexes,
+         atrial_premature_complexes, bigeminy)

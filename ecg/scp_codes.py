@@ -95,6 +95,18 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"{t.FLUTTER_MAX_ATRIAL_RATE_BPM.value:g} per minute",
         (t.FLUTTER_MIN_ATRIAL_RATE_BPM, t.FLUTTER_MAX_ATRIAL_RATE_BPM)),
     StatementDefinition(
+        "SVTAC", "supraventricular tachycardia", "rhythm",
+        f"heart rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm, QRS below "
+        f"{t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms, P waves before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} "
+        f"of beats and regular NN intervals (irregularity below {t.AF_MIN_RR_IRREGULARITY.value:g}); "
+        "a narrow-QRS tachycardia without sinus P waves (Page et al. 2015 ACC/AHA/HRS SVT guideline)",
+        (t.TACHYCARDIA_ABOVE_BPM, t.COMPLETE_BBB_MIN_QRS_MS, t.AF_MAX_P_WAVE_SHARE, t.AF_MIN_RR_IRREGULARITY)),
+    StatementDefinition(
+        "BIGU", "bigeminal pattern (unknown origin, supraventricular, or ventricular)", "ectopy",
+        f"at least {t.BIGEMINY_MIN_CYCLES.value:g} normal-then-ectopic (ventricular or supraventricular) "
+        "beat pairs in a row",
+        (t.BIGEMINY_MIN_CYCLES,)),
+    StatementDefinition(
         "PACE", "normal functioning artificial pacemaker", "rhythm",
         f"at least {t.PACED_MIN_BEATS.value:g} paced beats",
         (t.PACED_MIN_BEATS,)),

@@ -103,6 +103,9 @@ PACED_MIN_BEATS = Threshold(
 PACED_DOMINANT_SHARE = Threshold(
     "paced_dominant_share", 0.5, "fraction", PROJECT_CHOICE,
     "share of paced beats above which QRS, hypertrophy and ST-T criteria are not applied")
+BIGEMINY_MIN_CYCLES = Threshold(
+    "bigeminy_min_cycles", 3.0, "cycles", PROJECT_CHOICE,
+    "normal-then-ectopic beat pairs in a row needed to call a bigeminal pattern")
 ECTOPIC_MIN_BEATS = Threshold(
     "ectopic_min_beats", 1.0, "beats", CHOU_2008,
     "ectopic beats needed to report premature complexes (one premature beat is one extrasystole)")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecg.criteria import evaluate, numeric_range, paced_dominant
+from ecg.criteria import evaluate, numeric_range, numeric_ranges, paced_dominant
 from ecg.criteria_rhythm import nn_irregularity
 from ecg.criteria_types import COMPARISONS
 from ecg.errors import ECGError
@@ -131,6 +131,23 @@ def test_no_atrial_premature_complexes_are_reported_in_atrial_fibrillation():
 @pytest.mark.parametrize("rate, flutter", [(249.0, False), (250.0, True), (350.0, True), (350.1, False)])
 def test_atrial_flutter_from_the_atrial_rate(rate, flutter):
     assert ("AFLT" in codes(normal(atrial_rate_bpm=rate))) is flutter
+
+
+@pytest.mark.parametrize("rate, qrs, share, spread, svt", [
+    (100.1, 90.0, 0.0, 10.0, True), (100.0, 90.0, 0.0, 10.0, False), (130.0, 120.0, 0.0, 10.0, False),
+    (130.0, 90.0, 0.5, 10.0, False), (130.0, 90.0, 0.0, 200.0, False), (130.0, 90.0, None, 10.0, False)])
+def test_supraventricular_tachycardia(rate, qrs, share, spread, svt):
+    m = normal(heart_rate_bpm=rate, qrs_duration_ms=qrs, p_wave_present_share=share,
+               beats=sinus_beats(rr_ms=450.0, spread_ms=spread))
+    assert ("SVTAC" in codes(m)) is svt
+
+
+@pytest.mark.parametrize("kinds, bigeminal", [
+    ("NVNVNV", True), ("NSNVNSNN", True), ("NVNVNN", False), ("NNVNVNNVN", False), ("VNVNVN", False),
+    ("NNNNNN", False)])
+def test_bigeminy_needs_three_normal_ectopic_pairs_in_a_row(kinds, bigeminal):
+    beats = [replace(beat, kind=kind) for beat, kind in zip(sinus_beats(n=len(kinds)), kinds)]
+    assert ("BIGU" in codes(normal(beats=beats))) is bigeminal
 
 
 @pytest.mark.parametrize("field, code", [("ventricular_ectopic_beats", "PVC"),
@@ -318,6 +335,12 @@ def test_st_elevation_evidence_names_leads_and_count():
 ])
 def test_numeric_range(feature, value, expected):
     assert numeric_range(feature, value) == expected
+
+
+def test_numeric_ranges_of_a_record():
+    ranges = numeric_ranges(normal(rr_ms=1200.0, qt_interval_ms=None))
+    assert ranges == {"rr interval": "above", "p duration": "within", "pr interval": "within",
+                      "qrs duration": "within", "qt interval": None, "qt corrected": "within"}
 
 
 def test_unknown_numeric_feature_is_an_ecg_error():
