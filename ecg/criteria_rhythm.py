@@ -1,5 +1,5 @@
-"""Rhythm statements: sinus rhythm and its rate variants, atrial fibrillation and flutter, pacing,
-premature complexes."""
+"""Rhythm statements: sinus rhythm and its rate variants, atrial fibrillation and flutter,
+supraventricular tachycardia, pacing, premature complexes and bigeminy."""
 
 from __future__ import annotations
 

@@ -63,8 +63,8 @@ def by_lead_group(m: Measurements, code: str, criterion: LeadCriterion) -> list[
 
 def statements(m: Measurements) -> list[Statement]:
     """Long QT, and ST-T changes unless a wide QRS makes repolarisation secondary."""
-    found = [s for s in [long_qt(m)] if s is not None]
-    if m.qrs_duration_ms is not None and m.qrs_duration_ms >= t.COMPLETE_BBB_MIN_QRS_MS.value:
-        return found
-    return (found + by_lead_group(m, "STE_", st_elevation_in) + by_lead_group(m, "STD_", st_depression_in)
-            + by_lead_group(m, "INVT", t_inversion_in))
+    found = [long_qt(m)]
+    if m.qrs_duration_ms is None or m.qrs_duration_ms < t.COMPLETE_BBB_MIN_QRS_MS.value:
+        for code, criterion in (("STE_", st_elevation_in), ("STD_", st_depression_in), ("INVT", t_inversion_in)):
+            found += by_lead_group(m, code, criterion)
+    return [s for s in found if s is not None]
