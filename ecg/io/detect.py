@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def detect_format(path: str | Path) -> str:
         return "scp"
     if path.suffix.lower() in (".dat", ".mat") and path.with_suffix(".hea").is_file():
         return "wfdb"
+    if _looks_like_unmarked_scp(head):
+        return "scp"
     text = _as_text(head)
     if text is None:
         raise ECGError(path, "unknown format: binary content that is none of WFDB, EDF, "
@@ -71,6 +74,18 @@ def _is_npz(path: Path) -> bool:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
     return bool(names) and all(name.endswith(".npy") for name in names)
+
+
+def _looks_like_unmarked_scp(head: bytes) -> bool:
+    """An SCP-ECG record without "SCPECG" in section 0 (files before EN 1064:2005): the 6-byte
+    record header, then section 0 whose first pointer names section 0 itself at byte 7."""
+    if len(head) < 32:
+        return False
+    record_size = struct.unpack_from("<I", head, 2)[0]
+    section_id, section_length = struct.unpack_from("<HI", head, 8)
+    pointer_id, _, pointer_index = struct.unpack_from("<HII", head, 22)
+    return (section_id == 0 and pointer_id == 0 and pointer_index == 7
+            and 26 <= section_length <= record_size - 6)
 
 
 def _as_text(head: bytes) -> str | None:

@@ -1,0 +1,249 @@
+"""Vendor formats: real Philips and DICOM files against their own metadata, spec-following
+round trips for all five formats, and malformed files that must raise ECGError."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file
+from scipy.signal import find_peaks
+
+from ecg import ECGError, detect_format, read_ecg
+from ecg.io import ReadOptions
+from ecg.leads import STANDARD_LEADS
+from tests import vendor_writers as writers
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vendor"
+PHILIPS_REAL = FIXTURES / "philips_sierra_129DYPRG.xml"
+MUSE_LEADS = ["I", "II", "V1", "V2", "V3", "V4", "V5", "V6"]  # what MUSE stores; the rest are derived
+FS = 500
+
+
+def _dicom_test_file(name: str) -> Path:
+    return Path(get_testdata_file(name, download=False))
+
+
+# --- real files ---------------------------------------------------------------------------------
+
+def test_real_philips_file_matches_its_own_measurements():
+    """HeartStart MRx export (sierra-ecg-tools): XLI-compressed, 1.03; the file's own lead
+    measurements are QRS peak-to-peak amplitudes in uV and a mean RR interval of 1464 ms."""
+    record = read_ecg(PHILIPS_REAL)
+    assert (record.format, record.fs, record.leads) == ("philips", 500.0, STANDARD_LEADS)
+    assert record.signal.shape == (12, 5500)  # durationperchannel 11000 ms
+    ecg = record.signal[:, :5300].astype(np.float64)  # the device appends a calibration pulse
+    # The 1 mV calibration pulse at the end reads 1 mV in every lead: the scale is right.
+    np.testing.assert_allclose(record.signal[:, 5350:5450], 1.0, atol=1e-6)
+    # Limb leads rebuilt from the XLI residuals obey Einthoven within two 5 uV steps.
+    assert np.abs(ecg[2] - (ecg[1] - ecg[0])).max() <= 0.0101
+    activity = np.abs(np.diff(ecg, axis=1)).sum(axis=0)
+    beats, _ = find_peaks(activity, distance=int(0.8 * FS), height=0.5 * np.percentile(activity, 99))
+    assert len(beats) == 7
+    assert np.median(np.diff(beats)) * 1000 / FS == pytest.approx(1464, rel=0.02)
+    qrs_peak_to_peak_uv = {"I": 1032, "II": 724, "V1": 991, "V2": 839, "V3": 650, "V4": 629,
+                           "V5": 750, "V6": 878}
+    for lead, expected_uv in qrs_peak_to_peak_uv.items():
+        row = ecg[record.leads.index(lead)]
+        measured = np.median([np.ptp(row[b - 40:b + 40]) for b in beats])
+        assert measured == pytest.approx(expected_uv / 1000, abs=0.03), lead
+
+
+def test_real_philips_file_metadata():
+    meta = read_ecg(PHILIPS_REAL).metadata
+    assert meta["patient"] == {"age_years": 50, "sex": "M"}
+    assert meta["acquired_at"] == "2011-12-01T07:27:34"
+    assert meta["device"]["model"] == "HeartstartMRx"
+    assert meta["statements"][0] == "Sinus bradycardia rate< 50"
+    assert ">>> Acute MI <<<" in meta["statements"]
+    assert meta["device_measurements"]["heart_rate_bpm"] == 41
+    assert meta["device_measurements"]["qrs_duration_ms"] == 135
+
+
+def test_real_dicom_file_matches_pydicom():
+    """pydicom's 12-lead ECG sample (Mortara ELI 250): the rhythm group, not the median beats."""
+    path = _dicom_test_file("waveform_ecg.dcm")
+    record = read_ecg(path)
+    assert (record.format, record.fs, record.leads) == ("dicom", 1000.0, STANDARD_LEADS)
+    reference_uv = pydicom.dcmread(path).waveform_array(0)  # channels in file order, uV
+    np.testing.assert_allclose(record.signal, reference_uv.T / 1000, atol=1e-6)
+    signal = record.signal
+    np.testing.assert_allclose(signal[2], signal[1] - signal[0], atol=1e-6)  # III = II - I
+    assert 0.3 < np.ptp(signal[1]) < 3.0
+    meta = record.metadata
+    assert meta["patient"] == {"age_years": 42, "sex": "F"}
+    assert meta["acquired_at"] == "2013-01-25T10:59:19"
+    assert meta["statements"] == ["RITMO SINUSALE", "ECG NORMALE"]
+    assert meta["median_beats_in_file"] == 12
+
+
+def test_dicom_that_is_not_an_ecg_is_refused():
+    with pytest.raises(ECGError, match="CT Image Storage, not an ECG waveform") as error:
+        read_ecg(_dicom_test_file("CT_small.dcm"))
+    assert "CT_small.dcm" in str(error.value)
+
+
+# --- round trips through spec-following writers -------------------------------------------------
+
+WRITERS = {
+    "muse": (writers.write_muse, MUSE_LEADS),
+    "hl7aecg": (writers.write_hl7aecg, list(STANDARD_LEADS)),
+    "philips": (writers.write_philips, list(STANDARD_LEADS)),
+    "scp": (writers.write_scp, list(STANDARD_LEADS)),
+    "dicom": (writers.write_dicom, list(STANDARD_LEADS)),
+}
+
+
+def _write(fmt: str, folder: Path, synthetic, **kwargs) -> tuple[Path, np.ndarray, list[str], float]:
+    signal, names = synthetic
+    write, leads = WRITERS[fmt]
+    stored = signal[[names.index(lead) for lead in leads]]
+    path = folder / f"{fmt}.upload"  # a name that tells nothing: detection reads the content
+    step = write(path, stored, leads, FS, **kwargs)
+    return path, stored, leads, step
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_round_trip_within_quantisation(tmp_path, synthetic_ecg, fmt):
+    path, stored, leads, step = _write(fmt, tmp_path, synthetic_ecg)
+    assert detect_format(path) == fmt
+    record = read_ecg(path)
+    assert record.format == fmt
+    assert record.fs == FS
+    assert record.leads == STANDARD_LEADS
+    assert record.signal.shape == (12, stored.shape[1])
+    read_back = record.signal[[record.leads.index(lead) for lead in leads]]
+    np.testing.assert_allclose(read_back, stored, atol=step / 2 + 1e-6)
+
+
+def test_muse_limb_leads_are_derived_from_i_and_ii(tmp_path, synthetic_ecg):
+    path, stored, _, _ = _write("muse", tmp_path, synthetic_ecg)
+    record = read_ecg(path)
+    lead_i, lead_ii = record.lead("I"), record.lead("II")
+    np.testing.assert_allclose(record.lead("III"), lead_ii - lead_i, atol=1e-6)
+    np.testing.assert_allclose(record.lead("aVR"), -(lead_i + lead_ii) / 2, atol=1e-6)
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("muse", {"patient": {"age_years": 54, "sex": "F"}, "statements": ["Sinus rhythm", "Normal ECG"]}),
+    ("hl7aecg", {"patient": {"age_years": 54, "sex": "M"}, "statements": ["Sinus rhythm"]}),
+    ("philips", {"patient": {"age_years": 61, "sex": "M"}, "statements": ["Sinus rhythm"]}),
+    ("scp", {"patient": {"age_years": 47, "sex": "F"}, "statements": ["Sinus rhythm"]}),
+    ("dicom", {"patient": {"age_years": 66, "sex": "M"}}),
+])
+def test_metadata_keeps_patient_time_and_statements(tmp_path, synthetic_ecg, fmt, expected):
+    path, *_ = _write(fmt, tmp_path, synthetic_ecg)
+    meta = read_ecg(path).metadata
+    assert meta["acquired_at"] == "2024-03-14T09:30:15"
+    for key, value in expected.items():
+        assert meta[key] == value
+    assert "TEST0001" not in str(meta) and "SUBJ-001" not in str(meta)  # no identifiers copied
+
+
+def test_muse_device_measurements(tmp_path, synthetic_ecg):
+    path, *_ = _write("muse", tmp_path, synthetic_ecg)
+    measured = read_ecg(path).metadata["device_measurements"]
+    assert measured == {"heart_rate_bpm": 70, "pr_interval_ms": 160, "qrs_duration_ms": 92,
+                        "qt_interval_ms": 380, "qrs_axis_deg": 45}
+
+
+def test_hl7_origin_and_scale_are_applied(tmp_path, synthetic_ecg):
+    path, stored, _, step = _write("hl7aecg", tmp_path, synthetic_ecg, scale_uv=5.0, origin_uv=-120.0)
+    np.testing.assert_allclose(read_ecg(path).signal, stored, atol=step / 2 + 1e-6)
+
+
+def test_scp_leads_starting_late_are_padded_with_nan(tmp_path, synthetic_ecg):
+    starts = [1] * 11 + [1001]
+    path, stored, _, step = _write("scp", tmp_path, synthetic_ecg, start_samples=starts)
+    record = read_ecg(path)
+    v6 = record.lead("V6")
+    assert np.isnan(v6[:1000]).all()
+    np.testing.assert_allclose(v6[1000:], stored[11, 1000:], atol=step / 2 + 1e-6)
+
+
+def test_scp_without_scpecg_mark_is_detected(tmp_path, synthetic_ecg):
+    """Files before EN 1064:2005 leave section 0's reserved bytes blank."""
+    path, stored, _, step = _write("scp", tmp_path, synthetic_ecg, marker=False)
+    assert path.read_bytes()[16:22] == b"\x00" * 6
+    assert detect_format(path) == "scp"
+    np.testing.assert_allclose(read_ecg(path).signal, stored, atol=step / 2 + 1e-6)
+
+
+def test_scp_crc_mismatch_is_reported_not_fatal(tmp_path, synthetic_ecg):
+    path, *_ = _write("scp", tmp_path, synthetic_ecg)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0x01  # one bit of the last statement's terminator
+    path.write_bytes(bytes(data))
+    warnings = read_ecg(path).metadata["warnings"]
+    assert any("CRC" in w for w in warnings)
+
+
+def test_units_option_reads_muse_without_amplitude_units(tmp_path, synthetic_ecg):
+    path, stored, _, step = _write("muse", tmp_path, synthetic_ecg)
+    path.write_text(path.read_text(encoding="iso-8859-1").replace(
+        "<LeadAmplitudeUnits>MICROVOLTS</LeadAmplitudeUnits>", ""), encoding="iso-8859-1")
+    with pytest.raises(ECGError, match="no amplitude scale"):
+        read_ecg(path)
+    record = read_ecg(path, ReadOptions(units="uV"))
+    np.testing.assert_allclose(record.select(MUSE_LEADS).signal, stored, atol=step / 2 + 1e-6)
+
+
+# --- malformed files ----------------------------------------------------------------------------
+
+def _edit_text(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="iso-8859-1")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="iso-8859-1")
+
+
+ENTITY_BOMB = '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+EXTERNAL_ENTITY = '<!DOCTYPE restingecgdata [<!ENTITY host SYSTEM "file:///etc/hostname">]>\n'
+
+
+def _add_external_entity(path: Path) -> None:
+    _edit_text(path, '<?xml version="1.0" encoding="utf-8"?>\n', '<?xml version="1.0"?>\n' + EXTERNAL_ENTITY)
+    _edit_text(path, "<patientid>9999<", "<patientid>&host;<")
+
+
+@pytest.mark.parametrize("fmt, damage, message", [
+    ("muse", lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]), "Malformed XML"),
+    ("muse", lambda p: _edit_text(p, "<WaveFormData>", "<WaveFormData>!!"), "Base64"),
+    ("muse", lambda p: _edit_text(p, "<LeadByteCountTotal>10000<", "<LeadByteCountTotal>9000<"),
+     "LeadByteCountTotal"),
+    ("muse", lambda p: _edit_text(p, "<WaveformType>Rhythm</WaveformType>",
+                                  "<WaveformType>Median</WaveformType>"), "[Nn]o rhythm"),
+    ("muse", lambda p: _edit_text(p, '<!DOCTYPE RestingECG SYSTEM "restecg.dtd">\n', ENTITY_BOMB),
+     "entit"),
+    ("hl7aecg", lambda p: _edit_text(p, "<digits>", "<digits>12 x "), "[Ii]nvalid digits"),
+    ("hl7aecg", lambda p: _edit_text(p, 'unit="s"', 'unit="parsec"'), "increment unit"),
+    ("hl7aecg", lambda p: _edit_text(p, '<?xml version="1.0" encoding="UTF-8"?>\n',
+                                     '<?xml version="1.0"?>\n' + ENTITY_BOMB), "entit"),
+    ("philips", lambda p: _edit_text(p, 'durationperchannel="10000"', 'durationperchannel="20000"'),
+     "bytes"),
+    ("philips", lambda p: _edit_text(p, "<documentversion>1.04<", "<documentversion>9.99<"),
+     "unsupported"),
+    ("philips", _add_external_entity, "entit"),
+    ("scp", lambda p: p.write_bytes(p.read_bytes()[:5000]), "declares"),
+    ("scp", lambda p: p.write_bytes(_drop_scp_section(p.read_bytes(), 6)), "Section 6"),
+    ("dicom", lambda p: p.write_bytes(p.read_bytes()[:-20000]), "Waveform Data has"),
+    ("dicom", lambda p: p.write_bytes(p.read_bytes()[:600]), "no Waveform Sequence"),
+    ("dicom", lambda p: p.write_bytes(p.read_bytes()[:300]), "no SOP class"),
+])
+def test_malformed_files_raise_ecgerror_naming_the_file(tmp_path, synthetic_ecg, fmt, damage, message):
+    path, *_ = _write(fmt, tmp_path, synthetic_ecg)
+    damage(path)
+    with pytest.raises(ECGError, match=message) as error:
+        read_ecg(path)
+    assert path.name in str(error.value)
+
+
+def _drop_scp_section(data: bytes, section_id: int) -> bytes:
+    """Blank one pointer of section 0 (the section stays in the file, unreferenced)."""
+    record = bytearray(data)
+    for pointer in range(6 + 16, 6 + 16 + 10 * 12, 10):
+        if struct.unpack_from("<H", record, pointer)[0] == section_id:
+            struct.pack_into("<HII", record, pointer, section_id, 0, 0)
+    return bytes(record)
