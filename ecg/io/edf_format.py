@@ -9,7 +9,6 @@ from pathlib import Path
 
 import edfio
 import numpy as np
-from scipy.signal import resample_poly
 
 from ecg.errors import ECGError
 from ecg.io.common import describe_exception
@@ -132,6 +131,8 @@ def _common_rate(channels: list) -> float:
 
 
 def _resample(data: np.ndarray, rate: float, target: float) -> np.ndarray:
+    from scipy.signal import resample_poly  # seconds to import, and only mixed-rate files need it
+
     ratio = Fraction(target / rate).limit_denominator(_MAX_RESAMPLE_DENOMINATOR)
     return resample_poly(data, ratio.numerator, ratio.denominator)
 
