@@ -1,0 +1,125 @@
+"""Beats as epochs: cut a window around every R peak, align them, sort out ectopic beats, and
+take the representative (median) beat per lead from the dominant beats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+EPOCH_BEFORE_S = 0.5            # room for a P wave after a long PR (P onset up to ~450 ms before R)
+EPOCH_AFTER_S = 0.8             # room for a long QT at slow rates
+ALIGN_WINDOW_S = (-0.06, 0.08)  # QRS part of the epoch used for alignment and morphology
+ALIGN_MAX_SHIFT_S = 0.02        # a beat's detected peak is moved by at most this much
+SAME_MORPHOLOGY_CORRELATION = 0.85  # QRS correlation with the dominant template: same morphology
+PREMATURE_RR_RATIO = 0.85       # RR below this x the median RR: premature (ectopic) beat
+IRREGULAR_RHYTHM = 0.12         # rr_irregularity above which prematurity says nothing (AF)
+PACED_SPIKE_WINDOW_S = (-0.12, 0.0)  # a pacemaker spike this close before R: a paced beat
+
+
+@dataclass(frozen=True)
+class Beats:
+    """The beats of one record and their epochs (beats, leads, samples); R sits at ``r_index``."""
+
+    r_peaks: np.ndarray   # sample indices in the analysed signal
+    epochs: np.ndarray    # NaN where the window leaves the record or crosses a gap
+    r_index: int
+    usable: np.ndarray    # epoch complete (no NaN)
+    kinds: np.ndarray     # "N", "V", "S", "P", "Q" per beat
+    dominant: np.ndarray  # beats that make the representative beat
+
+
+def cut_epochs(signal: np.ndarray, r_peaks: np.ndarray, fs: float) -> tuple[np.ndarray, int]:
+    """(beats, leads, samples) windows around each R peak, NaN beyond the record; and R's index."""
+    before, after = int(EPOCH_BEFORE_S * fs), int(EPOCH_AFTER_S * fs)
+    padded = np.pad(signal, ((0, 0), (before, after)), constant_values=np.nan)
+    offsets = np.arange(before + after)
+    index = r_peaks[:, None] + offsets[None, :]
+    return np.transpose(padded[:, index], (1, 0, 2)), before
+
+
+def align_rpeaks(signal: np.ndarray, r_peaks: np.ndarray, fs: float) -> np.ndarray:
+    """Move each R peak by up to ``ALIGN_MAX_SHIFT_S`` so that its QRS best matches the median QRS."""
+    if r_peaks.size < 2:
+        return r_peaks
+    lo, hi = (int(round(s * fs)) for s in ALIGN_WINDOW_S)
+    max_shift = max(1, int(round(ALIGN_MAX_SHIFT_S * fs)))
+    padded = np.pad(np.nan_to_num(signal), ((0, 0), (hi + max_shift, hi + max_shift)))
+    base = r_peaks + hi + max_shift
+    window = np.arange(lo, hi)
+
+    def qrs_at(shift: int) -> np.ndarray:
+        segment = padded[:, (base + shift)[:, None] + window[None, :]]  # (leads, beats, samples)
+        return segment - segment.mean(axis=-1, keepdims=True)
+
+    template = np.median(qrs_at(0), axis=1)  # (leads, samples)
+    shifts = np.arange(-max_shift, max_shift + 1)
+    scores = np.stack([np.einsum("lbs,ls->b", qrs_at(int(s)), template) for s in shifts])
+    return np.clip(r_peaks + shifts[np.argmax(scores, axis=0)], 0, signal.shape[-1] - 1)
+
+
+def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: float,
+                   spikes: np.ndarray) -> np.ndarray:
+    """One kind per beat: "P" paced, "V" premature with another QRS morphology, "S" premature
+    with the dominant morphology in a regular rhythm, "Q" another morphology on time, else "N"."""
+    n_beats = r_peaks.size
+    kinds = np.full(n_beats, "N", dtype="<U1")
+    if n_beats == 0:
+        return kinds
+    same_shape = qrs_correlation(epochs, r_index, fs) >= SAME_MORPHOLOGY_CORRELATION
+    rr = np.diff(r_peaks, prepend=np.nan)
+    premature = np.zeros(n_beats, dtype=bool)
+    if n_beats >= 3:
+        median_rr = float(np.nanmedian(rr))
+        premature = rr < PREMATURE_RR_RATIO * median_rr
+        regular = rr_irregularity(rr[1:] / fs) <= IRREGULAR_RHYTHM
+        kinds[same_shape & premature & regular] = "S"
+    kinds[~same_shape & premature] = "V"
+    kinds[~same_shape & ~premature] = "Q"
+    if spikes.size:
+        lo, hi = (int(round(s * fs)) for s in PACED_SPIKE_WINDOW_S)
+        lags = spikes[None, :] - r_peaks[:, None]
+        kinds[((lags >= lo) & (lags <= hi)).any(axis=1)] = "P"
+    return kinds
+
+
+def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float) -> np.ndarray:
+    """Pearson correlation of each beat's multi-lead QRS with the median QRS of all beats."""
+    lo, hi = (r_index + int(round(s * fs)) for s in ALIGN_WINDOW_S)
+    qrs = epochs[:, :, lo:hi]
+    qrs = qrs - np.nanmean(qrs, axis=-1, keepdims=True)
+    template = np.nanmedian(qrs, axis=0)
+    flat = np.nan_to_num(qrs.reshape(qrs.shape[0], -1))
+    reference = np.nan_to_num(template.ravel())
+    norms = np.linalg.norm(flat, axis=1) * np.linalg.norm(reference)
+    return np.divide(flat @ reference, norms, out=np.zeros(len(flat)), where=norms > 0)
+
+
+def dominant_beats(kinds: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """The beats of the commonest conducted kind (sinus "N" or paced "P") that are complete."""
+    counts = {kind: int(np.sum((kinds == kind) & usable)) for kind in ("N", "P", "S", "Q")}
+    kind = max(counts, key=counts.get)
+    chosen = (kinds == kind) & usable
+    return chosen if chosen.any() else usable
+
+
+def median_beat(epochs: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The representative beat per lead: the sample-wise median over the chosen epochs."""
+    return np.median(epochs[chosen], axis=0)
+
+
+def rr_irregularity(rr_s: np.ndarray) -> float | None:
+    """RMSSD of successive RR intervals over the mean RR (dimensionless); None below 3 intervals."""
+    rr_s = rr_s[np.isfinite(rr_s)]
+    if rr_s.size < 3:
+        return None
+    return float(np.sqrt(np.mean(np.diff(rr_s) ** 2)) / np.mean(rr_s))
+
+
+def find_beats(signal: np.ndarray, r_peaks: np.ndarray, fs: float, spikes: np.ndarray) -> Beats:
+    """Align, epoch and classify the beats of a (leads, samples) signal without NaN gaps filled."""
+    aligned = align_rpeaks(signal, r_peaks, fs)
+    epochs, r_index = cut_epochs(signal, aligned, fs)
+    usable = ~np.isnan(epochs).any(axis=(1, 2))
+    kinds = classify_beats(epochs, r_index, aligned, fs, spikes)
+    return Beats(aligned, epochs, r_index, usable, kinds, dominant_beats(kinds, usable))

@@ -1,0 +1,187 @@
+"""Global fiducials of a representative beat, taken across all its leads at once (the CSE way).
+
+QRS onset and offset come from the spatial velocity (the norm of the leads' slopes): the QRS is
+where it stays above a fraction of its QRS maximum. P and T waves are found on the spatial
+magnitude of the baseline-corrected leads, their outer ends by the trapezium method
+(Vazquez-Seisdedos et al. 2011, IEEE TBME 58:2867), which needs no amplitude threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+# Thresholds tuned on the odd-numbered LUDB records only (benchmarks/intervals.py --tune-half odd).
+QRS_SEARCH_S = 0.2               # QRS ends within this of the R peak
+QRS_CORE_S = 0.06                # the steepest QRS slope lies within this of the R peak
+VELOCITY_SMOOTHING_S = 0.006
+QRS_SCALE_FLOOR = 0.5
+QRS_ONSET_FRACTION = 0.05        # scaled velocity / its QRS maximum at QRS onset
+QRS_OFFSET_FRACTION = 0.05       # ... and at QRS offset
+QUIET_RUN_S = 0.008              # the velocity must stay below the threshold this long
+# LUDB's reference takes the earliest onset and the latest offset of 12 leads annotated one by
+# one; a threshold on the averaged slope finds the QRS later and ends it earlier by about this:
+QRS_ONSET_SHIFT_S = 0.010
+QRS_OFFSET_SHIFT_S = 0.012
+PR_BASELINE_S = 0.02             # isoelectric level: the mean over this span before QRS onset
+T_START_AFTER_QRS_S = 0.08       # the T wave peaks no earlier than this after QRS offset
+T_SEARCH_RR_SHARE = 0.8          # ... and ends before this share of the RR after QRS onset,
+T_PEAK_MAX_QTC_S = 0.45          # peaks before QRS onset + this x sqrt(RR / 1 s)
+T_END_MAX_QTC_S = 0.6            # and ends before QRS onset + this x sqrt(RR / 1 s) (QTc 600 ms)
+TRAPEZIUM_REFERENCE_S = 0.2      # trapezium reference point: this far past the steepest slope
+P_SEARCH_S = 0.4                 # P onset lies within this before QRS onset
+P_END_GAP_S = 0.02               # P offset at the latest this before QRS onset
+P_GAP_AFTER_T_S = 0.04           # the P search starts this long after the previous T offset
+P_TRAPEZIUM_REFERENCE_S = 0.13
+P_MIN_AMPLITUDE_MV = 0.04        # spatial P magnitude for a P wave to count
+P_DURATION_S = (0.04, 0.18)      # a P wave outside this span is something else
+P_EDGE_LEVEL_S = 0.01            # a lead's level at either end of the P search: mean over this
+P_SMOOTHING_S = 0.04             # moving average of the magnitude before its slopes are taken
+T_SMOOTHING_S = 0.03
+
+
+@dataclass(frozen=True)
+class Fiducials:
+    """Sample indices into the representative beat; None where the wave was not found."""
+
+    qrs_onset: int | None
+    qrs_offset: int | None
+    t_peak: int | None = None
+    t_offset: int | None = None
+    p_onset: int | None = None
+    p_peak: int | None = None
+    p_offset: int | None = None
+
+
+def qrs_velocity(beat: np.ndarray, r_index: int, fs: float) -> np.ndarray:
+    """Each lead's absolute slope scaled to its own QRS maximum (at least ``QRS_SCALE_FLOOR`` x the
+    median lead's, so that a lead without QRS adds no noise), averaged over leads: a small lead's
+    early or late QRS activity counts about as much as a large lead's."""
+    slope = np.abs(np.gradient(beat, axis=-1))
+    core = slice(max(0, r_index - int(QRS_CORE_S * fs)), r_index + int(QRS_CORE_S * fs))
+    top = slope[:, core].max(axis=-1, keepdims=True)
+    top = np.maximum(top, QRS_SCALE_FLOOR * np.median(top))
+    scaled = np.divide(slope, top, out=np.zeros_like(slope), where=top > 0)
+    return uniform_filter1d(scaled.mean(axis=0), max(1, int(round(VELOCITY_SMOOTHING_S * fs))))
+
+
+def spatial_magnitude(beat: np.ndarray, baseline: np.ndarray) -> np.ndarray:
+    """Norm over leads of each lead's distance from its isoelectric level (mV)."""
+    centred = beat - baseline[:, None]
+    return np.sqrt((centred * centred).sum(axis=0))
+
+
+def qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, int | None]:
+    """QRS onset and offset: walking outward from the velocity peak, the first samples where the
+    scaled velocity stays below a fraction of its peak for ``QUIET_RUN_S`` (or, failing that,
+    its lowest point in the search range), moved by the calibration shifts."""
+    velocity = qrs_velocity(beat, r_index, fs)
+    search = int(QRS_SEARCH_S * fs)
+    lo, hi = max(0, r_index - search), min(velocity.size, r_index + search)
+    core_lo = max(lo, r_index - int(QRS_CORE_S * fs))
+    peak = core_lo + int(np.argmax(velocity[core_lo:r_index + int(QRS_CORE_S * fs)]))
+    top = velocity[peak]
+    if not np.isfinite(top) or top <= 0 or peak - lo < 2 or hi - peak < 2:
+        return None, None
+    run = max(1, int(round(QUIET_RUN_S * fs)))
+    before = velocity[lo:peak][::-1]
+    after = velocity[peak:hi]
+    onset = _quiet_edge(before < QRS_ONSET_FRACTION * top, run)
+    offset = _quiet_edge(after < QRS_OFFSET_FRACTION * top, run)
+    onset = peak - 1 - (int(np.argmin(before)) if onset is None else onset)
+    offset = peak + (int(np.argmin(after)) if offset is None else offset)
+    return (max(0, onset - int(round(QRS_ONSET_SHIFT_S * fs))),
+            min(beat.shape[-1] - 1, offset + int(round(QRS_OFFSET_SHIFT_S * fs))))
+
+
+def isoelectric_level(beat: np.ndarray, qrs_onset: int, fs: float) -> np.ndarray:
+    """Each lead's level just before QRS onset (the PR segment), the reference for amplitudes."""
+    span = max(1, int(PR_BASELINE_S * fs))
+    return beat[:, max(0, qrs_onset - span):qrs_onset + 1].mean(axis=-1)
+
+
+def t_wave(beat: np.ndarray, baseline: np.ndarray, qrs_onset: int, qrs_offset: int, rr_samples: float,
+           fs: float) -> tuple[int | None, int | None]:
+    """T peak (spatial magnitude maximum) and T offset (trapezium after the steepest descent),
+    searched within rate-corrected limits so that the next P wave is not taken for a T wave."""
+    magnitude = uniform_filter1d(spatial_magnitude(beat, baseline), max(1, int(T_SMOOTHING_S * fs)))
+    rr_root = np.sqrt(rr_samples / fs)
+    start = qrs_offset + int(T_START_AFTER_QRS_S * fs)
+    peak_stop = min(magnitude.size - 1, qrs_onset + int(T_PEAK_MAX_QTC_S * rr_root * fs))
+    stop = min(magnitude.size - 1, qrs_onset + int(T_END_MAX_QTC_S * rr_root * fs),
+               qrs_onset + int(T_SEARCH_RR_SHARE * rr_samples))
+    if peak_stop - start < int(0.04 * fs) or stop <= peak_stop:
+        return None, None
+    peak = start + int(np.argmax(magnitude[start:peak_stop]))
+    end = _trapezium_end(magnitude, peak, stop, int(TRAPEZIUM_REFERENCE_S * fs), forward=True)
+    return peak, end
+
+
+def p_wave(beat: np.ndarray, qrs_onset: int, search_start: int,
+           fs: float) -> tuple[int | None, int | None, int | None]:
+    """P onset, peak and offset on the spatial magnitude before QRS onset, each lead measured
+    from a straight line between its levels at the search start and at QRS onset; Nones when the
+    window holds no wave that stands out (atrial fibrillation, or P hidden in the T wave)."""
+    start = max(search_start, qrs_onset - int(P_SEARCH_S * fs), 0)
+    stop = qrs_onset - int(P_END_GAP_S * fs)
+    if stop - start < int(0.06 * fs):
+        return None, None, None
+    edge = max(1, int(P_EDGE_LEVEL_S * fs))
+    first = beat[:, start:start + edge].mean(axis=-1)
+    last = beat[:, qrs_onset - edge:qrs_onset + 1].mean(axis=-1)
+    ramp = np.linspace(0.0, 1.0, qrs_onset - start + 1)
+    window = beat[:, start:qrs_onset + 1] - (first[:, None] + (last - first)[:, None] * ramp)
+    magnitude = uniform_filter1d(np.sqrt((window * window).sum(axis=0)), max(1, int(P_SMOOTHING_S * fs)))
+    peak = int(np.argmax(magnitude[:stop - start]))
+    if magnitude[peak] < P_MIN_AMPLITUDE_MV:
+        return None, None, None
+    reference = int(P_TRAPEZIUM_REFERENCE_S * fs)
+    onset = _trapezium_end(magnitude, peak, 0, reference, forward=False)
+    offset = _trapezium_end(magnitude, peak, magnitude.size, reference, forward=True)
+    if onset is None or offset is None or not P_DURATION_S[0] * fs <= offset - onset <= P_DURATION_S[1] * fs:
+        return None, None, None
+    return start + onset, start + peak, start + offset
+
+
+def delineate(beat: np.ndarray, r_index: int, fs: float, rr_samples: float) -> Fiducials:
+    """All global fiducials of a (leads, samples) representative beat whose R peak is at r_index."""
+    qrs_onset, qrs_offset = qrs_bounds(beat, r_index, fs)
+    if qrs_onset is None or qrs_offset is None:
+        return Fiducials(qrs_onset, qrs_offset)
+    baseline = isoelectric_level(beat, qrs_onset, fs)
+    t_peak, t_offset = t_wave(beat, baseline, qrs_onset, qrs_offset, rr_samples, fs)
+    previous_t_end = r_index - rr_samples + ((t_offset or qrs_offset) - r_index)
+    p_onset, p_peak, p_offset = p_wave(beat, qrs_onset,
+                                       int(previous_t_end + P_GAP_AFTER_T_S * fs), fs)
+    return Fiducials(qrs_onset, qrs_offset, t_peak, t_offset, p_onset, p_peak, p_offset)
+
+
+def _quiet_edge(below: np.ndarray, run: int) -> int | None:
+    """Index of the first sample that starts ``run`` consecutive True values, or None."""
+    if below.size < run:
+        return None
+    window_sums = np.convolve(below.astype(int), np.ones(run, dtype=int), mode="valid")
+    hits = np.flatnonzero(window_sums == run)
+    return int(hits[0]) if hits.size else None
+
+
+def _trapezium_end(curve: np.ndarray, peak: int, limit: int, reference: int, forward: bool) -> int | None:
+    """Where a wave on ``curve`` ends, walking from its peak towards ``limit``.
+
+    From the steepest slope between peak and limit, each candidate point spans a trapezium with
+    the slope point and a reference point further on; the wave ends at the largest trapezium.
+    """
+    step = 1 if forward else -1
+    if (limit - peak) * step < 3:
+        return None
+    path = np.arange(peak, limit, step)
+    values = curve[path]
+    steepest = int(np.argmin(np.diff(values)))  # steepest fall walking away from the peak
+    reference_pos = min(len(path) - 1, steepest + reference)
+    if reference_pos <= steepest:
+        return int(path[steepest])
+    candidates = np.arange(steepest, reference_pos + 1)
+    areas = (values[steepest] - values[candidates]) * (2 * reference_pos - candidates - steepest)
+    return int(path[candidates[np.argmax(areas)]])

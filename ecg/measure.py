@@ -1,0 +1,213 @@
+"""measure(record): intervals, axes, amplitudes and beats of one ECG.
+
+The record is cut to its first ``MAX_ANALYSED_S`` seconds, pacemaker spikes are cut out, the
+signal is resampled to ``ANALYSIS_FS`` and band-passed; beats are detected on all leads,
+aligned and classified; the dominant beats' sample-wise median is the representative beat,
+whose global fiducials give the intervals and whose leads give the amplitudes. Nothing raises
+for a record that ``make_record`` accepted: what cannot be measured is None with a note.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from scipy.signal import butter, resample_poly, sosfiltfilt
+
+from ecg.beats import IRREGULAR_RHYTHM, Beats, find_beats, median_beat, rr_irregularity
+from ecg.delineate import Fiducials, delineate
+from ecg.lead_values import axis_deg, lead_measurements
+from ecg.measurements import Beat, Measurements
+from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
+from ecg.record import ECGRecord
+from ecg.rpeaks import detect_rpeaks
+
+ANALYSIS_FS = 500.0             # every record is measured at this rate
+MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
+BAND_HZ = (0.5, 40.0)           # baseline wander and mains/EMG out; P/QRS/T kept
+MIN_BEATS = 2                   # fewer dominant beats than this: no representative beat
+P_BEAT_CORRELATION = 0.5        # a beat's P window vs the representative P: P wave present
+P_PRESENT_SHARE = 0.5           # below this share of beats with a P wave, P values are null
+
+
+def measure(record: ECGRecord) -> Measurements:
+    """Measure one ECG; values that cannot be measured are None with a reason in ``notes``."""
+    result = Measurements(source=record.source, fs=record.fs, leads=list(record.leads))
+    signal, spikes, fs = _prepare(record, result.notes)
+    filled = np.nan_to_num(signal)
+    r_peaks = detect_rpeaks(filled, fs)
+    if r_peaks.size == 0:
+        result.notes["n_beats"] = "no QRS complexes found"
+        return result
+    beats = find_beats(signal, r_peaks, fs, spikes)
+    _rhythm(result, beats, fs)
+    if int(beats.dominant.sum()) < MIN_BEATS:
+        result.notes["qrs_duration_ms"] = f"fewer than {MIN_BEATS} complete beats of one kind"
+        return result
+    template = median_beat(beats.epochs, beats.dominant)
+    rr = np.diff(beats.r_peaks)
+    rr_samples = float(np.median(rr)) if rr.size else 1.0 * fs
+    fiducials = delineate(template, beats.r_index, fs, rr_samples)
+    _intervals(result, fiducials, beats, fs)
+    _per_beat(result, beats, template, fiducials, fs)
+    _waves(result, template, fiducials, fs)
+    return result
+
+
+def _prepare(record: ECGRecord, notes: dict[str, str]) -> tuple[np.ndarray, np.ndarray, float]:
+    """The analysed signal at ANALYSIS_FS (NaN kept where the record has gaps) and spike indices."""
+    signal = record.signal[:, : int(MAX_ANALYSED_S * record.fs)].astype(np.float64)
+    if record.duration_s > MAX_ANALYSED_S:
+        notes["n_beats"] = f"the first {MAX_ANALYSED_S:.0f} s of {record.duration_s:.0f} s were measured"
+    gaps = np.isnan(signal)
+    filled = _fill_gaps(signal, gaps)
+    spikes = detect_pacing_spikes(filled, record.fs)
+    filled = remove_pacing_spikes(filled, spikes, record.fs)
+    ratio = Fraction(ANALYSIS_FS / record.fs).limit_denominator(1000)
+    if ratio != 1:
+        filled = resample_poly(filled, ratio.numerator, ratio.denominator, axis=-1)
+        keep = np.round(np.arange(filled.shape[-1]) / float(ratio)).astype(int)
+        gaps = gaps[:, np.minimum(keep, gaps.shape[-1] - 1)]
+        spikes = np.round(spikes * float(ratio)).astype(int)
+    fs = ANALYSIS_FS
+    sos = butter(2, BAND_HZ, btype="bandpass", fs=fs, output="sos")
+    filtered = sosfiltfilt(sos, filled, axis=-1)
+    filtered[gaps] = np.nan
+    return filtered, spikes, fs
+
+
+def _fill_gaps(signal: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """Each lead's NaN runs bridged by straight lines (flat at the ends)."""
+    if not gaps.any():
+        return signal
+    filled = signal.copy()
+    positions = np.arange(signal.shape[-1])
+    for lead, missing in enumerate(gaps):
+        if missing.any():
+            filled[lead, missing] = np.interp(positions[missing], positions[~missing], signal[lead, ~missing])
+    return filled
+
+
+def _rhythm(result: Measurements, beats: Beats, fs: float) -> None:
+    rr_ms = np.diff(beats.r_peaks) / fs * 1000.0
+    result.n_beats = int(beats.r_peaks.size)
+    result.ventricular_ectopic_beats = int(np.sum(beats.kinds == "V"))
+    result.supraventricular_ectopic_beats = int(np.sum(beats.kinds == "S"))
+    result.paced_beats = int(np.sum(beats.kinds == "P"))
+    if rr_ms.size == 0:
+        result.notes["rr_ms"] = "one beat only"
+        return
+    result.rr_ms = float(np.mean(rr_ms))
+    result.heart_rate_bpm = 60_000.0 / result.rr_ms
+    if rr_ms.size >= 2:
+        result.rr_sd_ms = float(np.std(rr_ms, ddof=1))
+    result.rr_irregularity = rr_irregularity(rr_ms / 1000.0)
+    if result.rr_irregularity is None:
+        result.notes["rr_irregularity"] = "fewer than 3 RR intervals"
+
+
+def _intervals(result: Measurements, f: Fiducials, beats: Beats, fs: float) -> None:
+    """Global intervals of the representative beat and the QTc formulas."""
+    ms = 1000.0 / fs
+    r = beats.r_index
+    names = ("p_onset", "p_offset", "qrs_onset", "qrs_offset", "t_peak", "t_offset")
+    result.fiducials_ms = {name: None if getattr(f, name) is None else (getattr(f, name) - r) * ms
+                           for name in names}
+    if f.qrs_onset is None or f.qrs_offset is None:
+        result.notes["qrs_duration_ms"] = "no QRS boundaries found on the representative beat"
+        return
+    result.qrs_duration_ms = (f.qrs_offset - f.qrs_onset) * ms
+    if f.t_offset is None:
+        result.notes["qt_interval_ms"] = "no T wave end found"
+    else:
+        qt = (f.t_offset - f.qrs_onset) * ms
+        result.qt_interval_ms = qt
+        if result.rr_ms:
+            rr_s, hr = result.rr_ms / 1000.0, result.heart_rate_bpm
+            result.qtc_bazett_ms = qt / np.sqrt(rr_s)
+            result.qtc_fridericia_ms = qt / np.cbrt(rr_s)
+            result.qtc_framingham_ms = qt + 154.0 * (1.0 - rr_s)
+            result.qtc_hodges_ms = qt + 1.75 * (hr - 60.0)
+    if f.p_onset is not None and f.p_offset is not None:
+        result.p_duration_ms = (f.p_offset - f.p_onset) * ms
+        result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
+
+
+def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiducials, fs: float) -> None:
+    """Per-beat kind, RR, P presence (correlation with the representative P) and the intervals
+    of the representative beat for beats of the dominant kind."""
+    ms = 1000.0 / fs
+    p_corr = _p_correlation(beats.epochs, template, f)
+    rr = np.diff(beats.r_peaks, prepend=np.nan) * ms
+    for i, peak in enumerate(beats.r_peaks):
+        dominant = bool(beats.dominant[i])
+        has_p = None if p_corr is None or not np.isfinite(p_corr[i]) else bool(p_corr[i] >= P_BEAT_CORRELATION)
+        result.beats.append(Beat(
+            r_peak_ms=float(peak * ms),
+            rr_ms=None if not np.isfinite(rr[i]) else float(rr[i]),
+            kind=str(beats.kinds[i]),
+            p_wave=has_p,
+            pr_ms=result.pr_interval_ms if dominant and has_p else None,
+            qrs_ms=result.qrs_duration_ms if dominant else None,
+            qt_ms=result.qt_interval_ms if dominant else None,
+        ))
+    judged = [b.p_wave for b in result.beats if b.p_wave is not None]
+    result.p_wave_present_share = float(np.mean(judged)) if judged else (0.0 if f.p_onset is None else None)
+    share = result.p_wave_present_share
+    if f.p_onset is not None and share is not None and share >= P_PRESENT_SHARE:
+        result.atrial_rate_bpm = result.heart_rate_bpm
+        return
+    if (result.rr_irregularity or 0.0) > IRREGULAR_RHYTHM:
+        reason = "no P waves (atrial fibrillation?)"
+    elif f.p_onset is None:
+        reason = "no P wave found before the QRS"
+    else:
+        reason = f"a P wave before only {share:.0%} of the beats"
+    result.p_duration_ms = result.pr_interval_ms = None
+    for beat in result.beats:
+        beat.pr_ms = None
+    for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
+        result.notes[name] = reason
+
+
+def _p_correlation(epochs: np.ndarray, template: np.ndarray, f: Fiducials) -> np.ndarray | None:
+    """Pearson correlation of each beat's multi-lead P window with the representative P wave."""
+    if f.p_onset is None or f.p_offset is None or f.p_offset - f.p_onset < 3:
+        return None
+    window = slice(f.p_onset, f.p_offset + 1)
+    reference = template[:, window] - template[:, window].mean(axis=-1, keepdims=True)
+    segment = np.nan_to_num(epochs[:, :, window])
+    segment = segment - segment.mean(axis=-1, keepdims=True)
+    flat = segment.reshape(len(segment), -1)
+    ref = reference.ravel()
+    norms = np.linalg.norm(flat, axis=1) * np.linalg.norm(ref)
+    complete = ~np.isnan(epochs[:, :, window]).any(axis=(1, 2)) & (norms > 0)
+    return np.where(complete, (flat @ ref) / np.where(norms > 0, norms, 1.0), np.nan)
+
+
+def _waves(result: Measurements, template: np.ndarray, f: Fiducials, fs: float) -> None:
+    """Per-lead amplitudes, axes and voltage criteria from the representative beat."""
+    if f.qrs_onset is None or f.qrs_offset is None:
+        return
+    per_lead = lead_measurements(template, f, fs)
+    if "p_duration_ms" in result.notes:
+        for values in per_lead:
+            values.p_amplitude_mv = None
+    result.per_lead = dict(zip(result.leads, per_lead))
+    for name, wave in (("p_axis_deg", "p"), ("qrs_axis_deg", "qrs"), ("t_axis_deg", "t")):
+        if name in result.notes:
+            continue
+        value, reason = axis_deg(template, result.leads, f, wave, fs)
+        setattr(result, name, value)
+        if reason:
+            result.notes[name] = reason
+    lead = result.per_lead.get
+    if lead("V1") and lead("V5") and lead("V6"):
+        result.sokolow_lyon_mv = -lead("V1").s_amplitude_mv + max(lead("V5").r_amplitude_mv,
+                                                                 lead("V6").r_amplitude_mv)
+    else:
+        result.notes["sokolow_lyon_mv"] = "needs leads V1, V5 and V6"
+    if lead("aVL") and lead("V3"):
+        result.cornell_mv = lead("aVL").r_amplitude_mv - lead("V3").s_amplitude_mv
+    else:
+        result.notes["cornell_mv"] = "needs leads aVL and V3"

@@ -1,0 +1,95 @@
+"""Global fiducials of the representative beat: synthetic beats with exact intervals, and a
+vendored LUDB record against its expert annotations (loose: the benchmark reports accuracy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ecg import delineate as D
+from ecg.io import read_ecg
+from ecg.measure import measure
+from ecg.record import make_record
+from tests.ecg.synthetic_waves import LEADS, WaveTimes, synthetic_record
+
+LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
+# The QRS boundaries are calibrated towards LUDB's earliest-onset/latest-offset rule, which
+# widens a sharp synthetic QRS by the calibration shifts plus the band-pass filter's spread.
+QRS_WIDENING_MS = 1000 * (D.QRS_ONSET_SHIFT_S + D.QRS_OFFSET_SHIFT_S) + 14
+
+
+def _measure(signal: np.ndarray, fs: float = 500.0, leads=LEADS):
+    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
+
+
+@pytest.mark.parametrize("times", [WaveTimes(), WaveTimes(pr=0.22, p_duration=0.12, qrs=0.12, qt=0.46),
+                                   WaveTimes(pr=0.13, p_duration=0.08, qrs=0.08, qt=0.36)])
+def test_known_intervals_are_measured(times):
+    signal, _ = synthetic_record(times=times)
+    m = _measure(signal)
+    assert m.qrs_duration_ms == pytest.approx(1000 * times.qrs + QRS_WIDENING_MS, abs=12)
+    assert m.pr_interval_ms == pytest.approx(1000 * times.pr, abs=20)
+    assert m.p_duration_ms == pytest.approx(1000 * times.p_duration, abs=25)
+    assert m.qt_interval_ms == pytest.approx(1000 * times.qt, abs=30)
+
+
+def test_intervals_follow_the_true_ones_monotonically():
+    short, _ = synthetic_record(times=WaveTimes(pr=0.14, qrs=0.08, qt=0.36))
+    long, _ = synthetic_record(times=WaveTimes(pr=0.24, qrs=0.13, qt=0.48))
+    a, b = _measure(short), _measure(long)
+    assert b.pr_interval_ms - a.pr_interval_ms == pytest.approx(100, abs=15)
+    assert b.qrs_duration_ms - a.qrs_duration_ms == pytest.approx(50, abs=15)
+    assert b.qt_interval_ms - a.qt_interval_ms == pytest.approx(120, abs=25)
+
+
+def test_fiducials_are_ordered_and_relative_to_r():
+    signal, _ = synthetic_record()
+    f = _measure(signal).fiducials_ms
+    order = ["p_onset", "p_offset", "qrs_onset", "qrs_offset", "t_peak", "t_offset"]
+    values = [f[name] for name in order]
+    assert values == sorted(values)
+    assert f["qrs_onset"] < 0 < f["qrs_offset"]
+
+
+def test_a_beat_without_p_wave_has_no_p_fiducials():
+    signal, onsets = synthetic_record(with_p=False)
+    beat = signal[:, onsets[3] - 300:onsets[3] + 400].astype(float)
+    f = D.delineate(beat, 320, 500.0, 400.0)
+    assert f.qrs_onset is not None and f.t_offset is not None
+    assert f.p_onset is None and f.p_offset is None
+
+
+def test_flat_beat_has_no_qrs():
+    f = D.delineate(np.zeros((12, 600)), 250, 500.0, 400.0)
+    assert f.qrs_onset is None and f.qrs_offset is None
+
+
+def _ludb_reference(name: str) -> dict[str, float]:
+    """Median over beats of the earliest onset / latest offset across the annotated leads."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from intervals import reference_intervals
+
+    return reference_intervals(str(LUDB / name), 500.0)
+
+
+def test_ludb_sinus_record_agrees_with_the_experts():
+    m = measure(read_ecg(LUDB / "2.hea"))
+    reference = _ludb_reference("2")
+    assert m.qrs_duration_ms == pytest.approx(reference["qrs_duration_ms"], abs=25)
+    assert m.pr_interval_ms == pytest.approx(reference["pr_interval_ms"], abs=30)
+    assert m.p_duration_ms == pytest.approx(reference["p_duration_ms"], abs=35)
+    assert m.qt_interval_ms == pytest.approx(reference["qt_interval_ms"], abs=40)
+
+
+def test_ludb_atrial_fibrillation_has_no_p_but_qrs_and_qt():
+    m = measure(read_ecg(LUDB / "44.hea"))
+    reference = _ludb_reference("44")
+    assert reference["p_duration_ms"] is None
+    assert m.p_duration_ms is None and m.pr_interval_ms is None
+    assert "atrial fibrillation" in m.notes["p_duration_ms"]
+    assert m.qrs_duration_ms == pytest.approx(reference["qrs_duration_ms"], abs=30)
+    assert m.qt_interval_ms == pytest.approx(reference["qt_interval_ms"], abs=80)

@@ -1,0 +1,175 @@
+"""measure(): every input a user may bring is measured without error; nulls carry reasons."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.signal import resample_poly
+
+from ecg.io import read_ecg
+from ecg.measure import measure
+from ecg.measurements import Measurements
+from ecg.record import make_record
+from tests.conftest import synthetic_12lead
+from tests.ecg.synthetic_waves import LEADS, synthetic_record
+
+LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
+DESIGN_KEYS = ("heart_rate_bpm", "rr_ms", "p_duration_ms", "pr_interval_ms", "qrs_duration_ms",
+               "qt_interval_ms", "qtc_bazett_ms", "qtc_fridericia_ms", "p_axis_deg", "qrs_axis_deg",
+               "t_axis_deg", "notes", "per_lead", "beats", "statements")
+
+
+def _measure(signal, fs=500.0, leads=LEADS) -> Measurements:
+    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
+
+
+@pytest.fixture(scope="module")
+def regular() -> Measurements:
+    signal, _ = synthetic_record()
+    return _measure(signal)
+
+
+def test_json_has_the_public_keys_and_no_nan(regular):
+    data = regular.to_dict()
+    assert all(key in data for key in DESIGN_KEYS)
+    text = json.dumps(data, allow_nan=False)
+    assert json.loads(text)["source"] == "synthetic"
+
+
+def test_rhythm_values(regular):
+    assert regular.heart_rate_bpm == pytest.approx(75, abs=0.5)
+    assert regular.rr_ms == pytest.approx(800, abs=5)
+    assert regular.rr_irregularity < 0.02
+    assert regular.n_beats == 12
+    assert regular.p_wave_present_share == 1.0
+    assert regular.ventricular_ectopic_beats == regular.supraventricular_ectopic_beats == 0
+
+
+def test_qtc_formulas(regular):
+    qt, rr = regular.qt_interval_ms, regular.rr_ms / 1000
+    assert regular.qtc_bazett_ms == pytest.approx(qt / math.sqrt(rr))
+    assert regular.qtc_fridericia_ms == pytest.approx(qt / rr ** (1 / 3))
+    assert regular.qtc_framingham_ms == pytest.approx(qt + 154 * (1 - rr))
+    assert regular.qtc_hodges_ms == pytest.approx(qt + 1.75 * (regular.heart_rate_bpm - 60))
+
+
+def test_axes_and_voltages_follow_the_lead_gains(regular):
+    # synthetic gains: lead I 0.5, aVF 0.75 for P and R -> about 56 degrees
+    assert regular.qrs_axis_deg == pytest.approx(56, abs=12)
+    assert regular.p_axis_deg == pytest.approx(56, abs=12)
+    v1, v5, v6 = (regular.per_lead[name] for name in ("V1", "V5", "V6"))
+    assert regular.sokolow_lyon_mv == pytest.approx(-v1.s_amplitude_mv + max(v5.r_amplitude_mv, v6.r_amplitude_mv))
+    assert v5.r_amplitude_mv == pytest.approx(1.2 * 1.4, rel=0.15)
+    assert regular.per_lead["aVR"].t_amplitude_mv < 0 < regular.per_lead["II"].t_amplitude_mv
+
+
+def test_st_level_is_read_against_the_pr_segment():
+    signal, onsets = synthetic_record()
+    shifted = signal.copy()
+    # raise lead V2 by 0.2 mV from 30 ms after each QRS onset until 250 ms after it (ST elevation)
+    for onset in onsets:
+        shifted[7, onset + 60:onset + 125] += 0.2
+    m = _measure(shifted)
+    assert m.per_lead["V2"].st_j60_mv == pytest.approx(0.2, abs=0.06)
+    assert abs(m.per_lead["V5"].st_j60_mv) < 0.05
+
+
+def test_single_lead_is_measured_and_axes_are_null_with_reason():
+    signal, _ = synthetic_record()
+    m = _measure(signal[1:2], leads=["II"])
+    assert m.qrs_duration_ms is not None and m.pr_interval_ms is not None and m.qt_interval_ms is not None
+    assert m.qrs_axis_deg is None and "I and aVF" in m.notes["qrs_axis_deg"]
+    assert m.sokolow_lyon_mv is None and "sokolow_lyon_mv" in m.notes
+
+
+@pytest.mark.parametrize("fs", [250, 360, 1000])
+def test_other_sampling_rates_give_the_same_intervals(fs, regular):
+    signal, _ = synthetic_record(fs=fs)
+    m = _measure(signal[:2], fs=fs, leads=["I", "II"])  # two leads, as a Holter records
+    assert m.heart_rate_bpm == pytest.approx(75, abs=0.5)
+    for name in ("pr_interval_ms", "qrs_duration_ms", "qt_interval_ms"):
+        assert getattr(m, name) == pytest.approx(getattr(regular, name), abs=12), name
+
+
+def test_real_simulated_12_lead_record():
+    signal, leads = synthetic_12lead(duration_s=10.0, heart_rate=80)
+    m = _measure(signal, leads=leads)
+    assert m.heart_rate_bpm == pytest.approx(80, abs=3)
+    # ECGSYN waves are Gaussians without sharp ends: only plausibility is checked here
+    assert 60 <= m.qrs_duration_ms <= 160 and 300 <= m.qt_interval_ms <= 450
+
+
+def test_noisy_record_keeps_its_intervals(regular):
+    signal, _ = synthetic_record(noise_mv=0.04, seed=5)
+    t = np.arange(signal.shape[1]) / 500.0
+    m = _measure(signal + 0.3 * np.sin(2 * np.pi * 0.25 * t))
+    assert m.n_beats == regular.n_beats
+    for name in ("pr_interval_ms", "qrs_duration_ms", "qt_interval_ms"):
+        assert getattr(m, name) == pytest.approx(getattr(regular, name), abs=20), name
+
+
+def test_atrial_fibrillation_like_record_has_null_p_values_with_reason():
+    rng = np.random.default_rng(7)
+    signal, _ = synthetic_record(rr_s=list(rng.uniform(0.45, 1.1, 14)), with_p=False)
+    fibrillation = 0.05 * np.sin(2 * np.pi * 6.3 * np.arange(signal.shape[1]) / 500.0)
+    m = _measure(signal + fibrillation)
+    assert m.rr_irregularity > 0.15
+    assert m.p_duration_ms is None and m.pr_interval_ms is None and m.p_axis_deg is None
+    assert "atrial fibrillation" in m.notes["pr_interval_ms"]
+    assert m.qrs_duration_ms is not None and m.qt_interval_ms is not None
+    assert m.supraventricular_ectopic_beats == 0
+
+
+def test_premature_ventricular_beats_are_counted_and_left_out_of_the_median(regular):
+    signal, _ = synthetic_record(rr_s=[0.8, 0.8, 0.8, 0.5, 1.1, 0.8, 0.8, 0.8, 0.5, 1.1, 0.8], wide_beats=(4, 9))
+    m = _measure(signal)
+    assert m.ventricular_ectopic_beats == 2
+    assert [b.kind for b in m.beats].count("V") == 2
+    assert m.qrs_duration_ms == pytest.approx(regular.qrs_duration_ms, abs=6)
+
+
+def test_paced_record_counts_paced_beats():
+    signal, onsets = synthetic_record()
+    signal = signal.copy()
+    signal[:, onsets - 10] += 3.0
+    m = _measure(signal)
+    assert m.paced_beats == m.n_beats
+
+
+def test_gaps_are_tolerated():
+    signal, _ = synthetic_record()
+    signal = signal.copy()
+    signal[:, 2000:2400] = np.nan
+    m = _measure(signal)
+    assert m.qrs_duration_ms is not None and m.n_beats >= 10
+
+
+def test_long_holter_record_is_measured_on_its_first_minutes():
+    signal, _ = synthetic_record(fs=250, rr_s=[0.8] * 470)  # about 6.3 minutes, two leads
+    m = _measure(signal[:2], fs=250, leads=["I", "II"])
+    assert m.heart_rate_bpm == pytest.approx(75, abs=0.5)
+    assert "first 300 s" in m.notes["n_beats"]
+
+
+def test_a_record_without_beats_comes_back_empty_with_a_note():
+    m = _measure(np.zeros((12, 5000), dtype=np.float32))
+    assert m.n_beats == 0 and m.heart_rate_bpm is None and m.qrs_duration_ms is None
+    assert m.notes
+
+
+def test_ludb_paced_record():
+    m = measure(read_ecg(LUDB / "74.hea"))
+    assert m.paced_beats == m.n_beats > 5
+    assert m.qrs_duration_ms > 120  # ventricular pacing: wide QRS
+
+
+def test_downsampled_ludb_record_stays_close():
+    record = read_ecg(LUDB / "2.hea")
+    full = measure(record)
+    low = measure(record.with_signal(resample_poly(record.signal, 1, 2, axis=-1), fs=250.0))
+    for name in ("qrs_duration_ms", "pr_interval_ms", "qt_interval_ms"):
+        assert getattr(low, name) == pytest.approx(getattr(full, name), abs=16), name

@@ -1,0 +1,87 @@
+"""R-peak detection and pacing spikes on synthetic and vendored LUDB records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import wfdb
+
+from ecg.io import read_ecg
+from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
+from ecg.rpeaks import detect_rpeaks
+from tests.conftest import synthetic_12lead
+from tests.ecg.synthetic_waves import synthetic_record
+
+LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
+
+
+def _matches(found: np.ndarray, truth: np.ndarray, tolerance: int) -> tuple[int, int]:
+    """(true beats found within tolerance, detections that match no true beat)."""
+    hits = sum(np.min(np.abs(found - t)) <= tolerance for t in truth) if found.size else 0
+    extra = sum(np.min(np.abs(truth - f)) > tolerance for f in found)
+    return int(hits), int(extra)
+
+
+def test_every_beat_of_a_regular_record_is_found_once():
+    signal, onsets = synthetic_record()
+    peaks = detect_rpeaks(signal.astype(float), 500.0)
+    assert _matches(peaks, onsets, tolerance=50) == (len(onsets), 0)
+
+
+def test_neurokit_simulated_12_lead_rate_is_recovered():
+    signal, _ = synthetic_12lead(duration_s=10.0, heart_rate=70)
+    peaks = detect_rpeaks(signal.astype(float), 500.0)
+    assert 60_000 / np.mean(np.diff(peaks) / 500.0 * 1000) == pytest.approx(70, abs=3)
+
+
+def test_irregular_rhythm_without_p_waves_loses_no_beat():
+    rng = np.random.default_rng(3)
+    signal, onsets = synthetic_record(rr_s=list(rng.uniform(0.4, 1.2, 16)), with_p=False)
+    assert _matches(detect_rpeaks(signal.astype(float), 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_noise_wander_and_mains_do_not_add_or_lose_beats():
+    signal, onsets = synthetic_record(noise_mv=0.05, seed=2)
+    t = np.arange(signal.shape[1]) / 500.0
+    disturbed = signal + 0.5 * np.sin(2 * np.pi * 0.3 * t) + 0.1 * np.sin(2 * np.pi * 50 * t)
+    assert _matches(detect_rpeaks(disturbed, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_one_flat_lead_does_not_hide_the_others():
+    signal, onsets = synthetic_record()
+    signal = signal.astype(float)
+    signal[3] = 0.0
+    assert _matches(detect_rpeaks(signal, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_a_flat_record_has_no_beats():
+    assert detect_rpeaks(np.zeros((2, 5000)), 500.0).size == 0
+
+
+def test_pacing_spikes_are_found_and_cut_out():
+    signal, onsets = synthetic_record()
+    signal = signal.astype(float)
+    spikes = onsets - 10  # 20 ms before each QRS
+    signal[:, spikes] += 3.0
+    found = detect_pacing_spikes(signal, 500.0)
+    np.testing.assert_array_equal(found, spikes)
+    cleaned = remove_pacing_spikes(signal, found, 500.0)
+    assert np.abs(cleaned[:, spikes]).max() < 0.5
+
+
+def test_no_spikes_in_a_record_without_pacemaker():
+    signal, _ = synthetic_record(noise_mv=0.02)
+    assert detect_pacing_spikes(signal.astype(float), 500.0).size == 0
+
+
+@pytest.mark.parametrize("name", ["2", "44", "74"])
+def test_ludb_beats_match_the_expert_qrs_annotations(name):
+    record = read_ecg(LUDB / f"{name}.hea")
+    annotation = wfdb.rdann(str(LUDB / name), "ii")
+    truth = np.array([s for s, sym in zip(annotation.sample, annotation.symbol) if sym == "N"])
+    found = detect_rpeaks(record.signal.astype(float), record.fs)
+    annotated = found[(found > truth.min() - 100) & (found < truth.max() + 100)]
+    hits, extra = _matches(annotated, truth, tolerance=50)
+    assert hits == len(truth) and extra == 0
