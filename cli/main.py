@@ -16,7 +16,6 @@ from ecg.errors import ECGError
 SUBCOMMANDS = {
     "info": "cli.info",
     "plot": "cli.plot",
-    "eval": "cli.eval",
     "measure": "cli.measure",
 }
 
