@@ -13,6 +13,7 @@ import numpy as np
 from ecg.errors import ECGError
 from ecg.io.common import describe_exception
 from ecg.leads import EXTRA_LEADS, STANDARD_LEADS, canonical_lead_name
+from ecg.limits import ReadLimits
 from ecg.record import UNIT_TO_MV, ECGRecord, make_record
 
 BDF_MAGIC = b"\xffBIOSEMI"
@@ -35,6 +36,7 @@ def read_edf(path: Path, options) -> ECGRecord:
                              f"records but the file holds {edf.num_data_records}")
     notes: list[str] = []
     channels = _ecg_channels(edf, path, notes)
+    _check_size(edf, channels, path, options.limits)
     fs = _common_rate(channels)
     rows, names, units = [], [], []
     for signal in channels:
@@ -112,6 +114,14 @@ def _ecg_channels(edf, path: Path, notes: list[str]) -> list:
     if any(s.sampling_frequency <= 0 for s in chosen):
         raise ECGError(path, "a channel has no samples per data record or a data record duration of 0")
     return chosen
+
+
+def _check_size(edf, channels: list, path: Path, limits: ReadLimits) -> None:
+    """Refuse before loading when the channels hold more samples than the limits allow."""
+    total = edf.num_data_records * sum(s.samples_per_data_record for s in channels)
+    if total > limits.max_total_samples:
+        raise ECGError(path, f"{len(channels)} channels with {total} samples in all exceed the limit "
+                             f"of {limits.max_total_samples}")
 
 
 def _is_voltage(dimension: str) -> bool:

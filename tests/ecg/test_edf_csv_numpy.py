@@ -112,6 +112,13 @@ def test_truncated_edf_is_named(tmp_path, ecg):
         read_ecg(tmp_path / "t.edf")
 
 
+def test_edf_over_the_sample_limit_is_refused_before_loading(tmp_path, ecg):
+    signal, leads = ecg
+    edfio.Edf(_edf_signals(signal[:2], leads[:2])).write(tmp_path / "long.edf")
+    with pytest.raises(ECGError, match="long.edf: 2 channels with 4000 samples in all exceed the limit of 3000"):
+        read_ecg(tmp_path / "long.edf", ReadOptions(limits=ReadLimits(max_total_samples=3000)))
+
+
 def test_edf_header_garbage_is_named(tmp_path, ecg):
     signal, leads = ecg
     edfio.Edf(_edf_signals(signal[:2], leads[:2])).write(tmp_path / "g.edf")

@@ -159,3 +159,9 @@ def test_member_needing_an_unknown_zip_version_is_named(tmp_path, example_hea):
     (tmp_path / "v.zip").write_bytes(bytes(data))
     with pytest.raises(ECGError, match="v.zip: .*zip file version 8.4"):
         read_ecgs(tmp_path / "v.zip")
+
+
+def test_member_larger_than_a_file_may_be_is_refused(tmp_path):
+    bundle = _zip(tmp_path / "big.zip", {"big.csv": b"0\n" * 300_000})
+    with pytest.raises(ECGError, match="big.zip: member 'big.csv' unpacks to 1 MB, more than the 0 MB allowed"):
+        read_ecgs(bundle, ReadOptions(limits=ReadLimits(max_file_bytes=100_000)))
