@@ -3,8 +3,9 @@
 The parsing itself is ecgdatakit's (Apache-2.0; XML through defusedxml, so no entity
 expansion and no external entities). This module picks the parser for the format that
 ``detect_format`` found, turns every failure into ECGError naming the file, converts each
-lead to mV with the scale the file states, lines up leads that start late (SCP-ECG), and
-keeps what the file says about the ECG (device statements and measurements, age, sex,
+lead to mV with the scale the file states, lines up leads that start late (SCP-ECG), cuts
+calibration pulses and padding a device put at either end (with a warning), and keeps what
+the file says about the ECG (device statements and measurements, age, sex,
 acquisition time, device, filters) in the record's metadata. Patient names and identifiers
 are not copied.
 """
@@ -29,6 +30,10 @@ DICOM_ECG_SOP_CLASSES = frozenset({
     "1.2.840.10008.5.1.4.1.1.9.1.4",
     "1.2.840.10008.5.1.4.1.1.9.3.1",
 })
+# A calibration pulse or padding a device appends carries the same value in every lead at once,
+# which no ECG does for long (III = II - I allows it only at 0 mV). Runs this long (s) at either
+# end are cut; the standard 1 mV calibration pulse lasts 0.2 s.
+MIN_DEVICE_MARK_S = 0.1
 # Long library messages are cut to this many characters in ECGError texts.
 MAX_DESCRIPTION_CHARS = 300
 # ecgdatakit GlobalMeasurements field -> the project's measurement key (ms unless named).
@@ -116,8 +121,9 @@ def _read_with(parser_class, path: Path, options, fmt: str) -> ECGRecord:
         raise ECGError(path, f"the {parser_class.FORMAT_NAME} file holds no rhythm waveform")
     fs = _common_rate(rhythm, path)
     signal, units = _physical_signal(rhythm, path, options)
+    signal, trimmed = _trim_device_marks(signal, fs, units)
     metadata = _metadata(parsed, parser_class.FORMAT_NAME)
-    notes = [str(w.message) for w in caught]
+    notes = [str(w.message) for w in caught] + trimmed
     if notes:
         metadata["warnings"] = notes
     return make_record(signal, fs, [lead.label for lead in rhythm], source=str(path), format=fmt,
@@ -159,6 +165,35 @@ def _lead_values(lead, path: Path, units_override: str | None) -> tuple[np.ndarr
                              f"(raw counts only); tell the reader the units")
     values = samples * (lead.resolution or 1.0) + lead.offset
     return values, units_override or lead.resolution_unit
+
+
+def _trim_device_marks(signal: np.ndarray, fs: float, units: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Cut runs of at least MIN_DEVICE_MARK_S at either end where every lead carries the same
+    value (calibration pulses, padding); returns the signal and a note per cut."""
+    if signal.shape[0] < 3:
+        return signal, []
+    same = np.all(signal == signal[:1], axis=0)
+    min_run = max(1, int(MIN_DEVICE_MARK_S * fs))
+    head = _leading_run(same)
+    tail = _leading_run(same[::-1])
+    head = head if head >= min_run else 0
+    tail = tail if tail >= min_run else 0
+    if head + tail >= len(same):
+        return signal, []  # nothing but marks: make_record names the flat signal
+    unit = units[0] if len(set(units)) == 1 else "file units"
+    notes = []
+    for where, values in (("first", signal[0, :head]), ("last", signal[0, len(same) - tail:])):
+        if len(values):
+            levels = ", ".join(f"{v:g}" for v in np.unique(values))
+            notes.append(f"the {where} {len(values) / fs:.2f} s carry the same value in every lead "
+                         f"({levels} {unit}): a calibration pulse or padding, not ECG, removed")
+    return signal[:, head:len(same) - tail], notes
+
+
+def _leading_run(flags: np.ndarray) -> int:
+    """How many leading entries are True."""
+    false = np.flatnonzero(~flags)
+    return int(false[0]) if len(false) else len(flags)
 
 
 def _metadata(parsed, format_name: str) -> dict[str, Any]:

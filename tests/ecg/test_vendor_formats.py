@@ -34,10 +34,13 @@ def test_real_philips_file_matches_its_own_measurements():
     measurements are QRS peak-to-peak amplitudes in uV and a mean RR interval of 1464 ms."""
     record = read_ecg(PHILIPS_REAL)
     assert (record.format, record.fs, record.leads) == ("philips", 500.0, STANDARD_LEADS)
-    assert record.signal.shape == (12, 5500)  # durationperchannel 11000 ms
-    ecg = record.signal[:, :5300].astype(np.float64)  # the device appends a calibration pulse
-    # The 1 mV calibration pulse at the end reads 1 mV in every lead: the scale is right.
-    np.testing.assert_allclose(record.signal[:, 5350:5450], 1.0, atol=1e-6)
+    # 11 s per channel, of which the last 0.47 s are zero padding around the device's 1 mV
+    # calibration pulse: it reads 1000 uV, so the scale is right, and it is cut off.
+    assert record.signal.shape == (12, 5264)
+    assert record.metadata["warnings"] == [
+        "the last 0.47 s carry the same value in every lead (0, 1000 uV): a calibration pulse "
+        "or padding, not ECG, removed"]
+    ecg = record.signal.astype(np.float64)
     # Limb leads rebuilt from the XLI residuals obey Einthoven within two 5 uV steps.
     assert np.abs(ecg[2] - (ecg[1] - ecg[0])).max() <= 0.0101
     activity = np.abs(np.diff(ecg, axis=1)).sum(axis=0)
@@ -179,6 +182,19 @@ def test_scp_crc_mismatch_is_reported_not_fatal(tmp_path, synthetic_ecg):
     path.write_bytes(bytes(data))
     warnings = read_ecg(path).metadata["warnings"]
     assert any("CRC" in w for w in warnings)
+
+
+def test_calibration_pulse_at_either_end_is_cut(tmp_path, synthetic_ecg):
+    signal, names = synthetic_ecg
+    marked = signal.copy()
+    marked[:, :50] = 0.0  # 0.1 s of padding in every lead
+    marked[:, -100:] = 1.0  # a 1 mV, 0.2 s calibration pulse in every lead
+    step = writers.write_scp(tmp_path / "marked.scp", marked, names, FS)
+    record = read_ecg(tmp_path / "marked.scp")
+    assert record.n_samples == signal.shape[1] - 150
+    np.testing.assert_allclose(record.signal, signal[:, 50:-100], atol=step / 2 + 1e-6)
+    assert [w.split(" carry")[0] for w in record.metadata["warnings"]] == [
+        "the first 0.10 s", "the last 0.20 s"]
 
 
 def test_units_option_reads_muse_without_amplitude_units(tmp_path, synthetic_ecg):
