@@ -66,7 +66,7 @@ def read_csv(path: Path, options) -> ECGRecord:
     if not signal_cols:
         raise ECGError(path, "has no signal columns besides time and sample index")
 
-    fs = _sampling_rate(frame, time_col, names, first_line, options, path)
+    fs = _sampling_rate(frame, time_col, names, layout["units"], first_line, options, path)
     signal = np.stack([_numeric_column(frame[i], names[i], first_line, path) for i in signal_cols])
     units = options.units or [_column_unit(names[i], layout["units"], i) for i in signal_cols]
     return make_record(
@@ -181,13 +181,14 @@ def _bare(name: str) -> str:
     return match.group("name").strip() if match else name.strip()
 
 
-def _column_unit(name: str, units_row: list[str], index: int) -> str:
+def _column_unit(name: str, units_row: list[str], index: int, default: str = "mV") -> str:
+    """The unit after the column name ("I (uV)"), else in the units row, else ``default``."""
     match = _NAME_WITH_UNIT.match(name)
     if match:
         return match.group("unit")
     if index < len(units_row) and units_row[index]:
         return units_row[index]
-    return "mV"
+    return default
 
 
 def _numeric_column(column: pd.Series, name: str, first_line: int, path: Path) -> np.ndarray:
@@ -203,19 +204,20 @@ def _numeric_column(column: pd.Series, name: str, first_line: int, path: Path) -
     return values.to_numpy(dtype=np.float64)
 
 
-def _sampling_rate(frame: pd.DataFrame, time_col: int | None, names: list[str], first_line: int,
-                   options, path: Path) -> float:
+def _sampling_rate(frame: pd.DataFrame, time_col: int | None, names: list[str], units_row: list[str],
+                   first_line: int, options, path: Path) -> float:
     """ReadOptions.fs when given (the time column is then ignored), else the time column's rate."""
     if options.fs is not None:
         return options.fs
     if time_col is None:
         raise ECGError(path, "no sampling rate: the file has no time column; pass --fs "
                              "(ReadOptions.fs) with the rate in Hz")
-    seconds = _time_in_seconds(frame[time_col], names[time_col], first_line, path, options.limits)
+    unit = _column_unit(names[time_col], units_row, time_col, default="")
+    seconds = _time_in_seconds(frame[time_col], names[time_col], unit, first_line, path, options.limits)
     return _regular_rate(seconds, frame.index.to_numpy(), first_line, path)
 
 
-def _time_in_seconds(column: pd.Series, name: str, first_line: int, path: Path,
+def _time_in_seconds(column: pd.Series, name: str, unit: str, first_line: int, path: Path,
                      limits: ReadLimits) -> np.ndarray:
     if column.dtype.kind not in "biuf":
         stamps = pd.to_datetime(column, errors="coerce", format="mixed")
@@ -225,16 +227,14 @@ def _time_in_seconds(column: pd.Series, name: str, first_line: int, path: Path,
     if np.isnan(values).any():
         row = int(np.argmax(np.isnan(values)))
         raise ECGError(path, f"the time column {name!r} is empty on line {first_line + row}")
-    return values * _time_scale(name, values, path, limits)
+    return values * _time_scale(name, unit, values, path, limits)
 
 
-def _time_scale(name: str, values: np.ndarray, path: Path, limits: ReadLimits) -> float:
-    """Seconds per time unit, from the column name or else from the size of the steps."""
-    match = _NAME_WITH_UNIT.match(name)
-    bare = _bare(name).lower()
-    unit = match.group("unit").lower() if match else bare.rsplit("_", 1)[-1]
-    if unit in TIME_UNITS_S:
-        return TIME_UNITS_S[unit]
+def _time_scale(name: str, unit: str, values: np.ndarray, path: Path, limits: ReadLimits) -> float:
+    """Seconds per time unit: from the unit given, the column name ("time_ms"), or else the steps."""
+    for candidate in (unit.lower(), _bare(name).lower().rsplit("_", 1)[-1]):
+        if candidate in TIME_UNITS_S:
+            return TIME_UNITS_S[candidate]
     step = (values[-1] - values[0]) / max(len(values) - 1, 1)
     if step <= 0:
         return 1.0  # no rate at all: _regular_rate names the line

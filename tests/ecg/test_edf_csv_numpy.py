@@ -167,6 +167,25 @@ def test_csv_time_unit_inferred_from_steps_and_units_row(tmp_path, ecg):
     np.testing.assert_allclose(record.signal, signal[6:8], atol=1e-4)
 
 
+def test_csv_time_unit_from_the_units_row(tmp_path, ecg):
+    signal, _ = ecg
+    time_ms = np.arange(signal.shape[1]) * 1000 / FS
+    (tmp_path / "r.csv").write_text("time,I\nms,mV\n" + _rows([time_ms, signal[0]]))
+    assert read_ecg(tmp_path / "r.csv").fs == FS
+    # The same 2 ms steps labelled as seconds are a 0.5 Hz rate, which the limits refuse.
+    (tmp_path / "s.csv").write_text("time,I\ns,mV\n" + _rows([time_ms, signal[0]]))
+    with pytest.raises(ECGError, match="s.csv: a sampling rate of 0.5 Hz is outside"):
+        read_ecg(tmp_path / "s.csv")
+
+
+def test_csv_whitespace_columns_and_exponents(tmp_path, ecg):
+    signal, _ = ecg
+    (tmp_path / "w.txt").write_text("  II      V5\n" + _rows(signal[[1, 10]], fmt="{:.6e}", delimiter="   "))
+    record = read_ecg(tmp_path / "w.txt", ReadOptions(fs=FS))
+    assert record.leads == ("II", "V5")
+    np.testing.assert_allclose(record.signal, signal[[1, 10]], rtol=1e-5, atol=1e-9)
+
+
 def test_csv_timestamps(tmp_path, ecg):
     signal, _ = ecg
     stamps = [f"2024-03-01 08:00:{i / FS:06.3f}" for i in range(signal.shape[1])]
