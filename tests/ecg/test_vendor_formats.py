@@ -158,6 +158,18 @@ def test_hl7_origin_and_scale_are_applied(tmp_path, synthetic_ecg):
     np.testing.assert_allclose(read_ecg(path).signal, stored, atol=step / 2 + 1e-6)
 
 
+def test_hl7_right_sided_lead_codes_map_to_their_positions(tmp_path, synthetic_ecg):
+    """MDC_ECG_LEAD_V2R sits where V1 does and MDC_ECG_LEAD_V1R where V2 does."""
+    signal, names = synthetic_ecg
+    columns = [names.index(n) for n in ("I", "II", "V1", "V2")]
+    codes = ["I", "II", "V2R", "V1R"]
+    step = writers.write_hl7aecg(tmp_path / "right.xml", signal[columns], codes, FS)
+    record = read_ecg(tmp_path / "right.xml")
+    assert "MDC_ECG_LEAD_V2R" in (tmp_path / "right.xml").read_text()
+    np.testing.assert_allclose(record.lead("V1"), signal[names.index("V1")], atol=step / 2 + 1e-6)
+    np.testing.assert_allclose(record.lead("V2"), signal[names.index("V2")], atol=step / 2 + 1e-6)
+
+
 def test_scp_leads_starting_late_are_padded_with_nan(tmp_path, synthetic_ecg):
     starts = [1] * 11 + [1001]
     path, stored, _, step = _write("scp", tmp_path, synthetic_ecg, start_samples=starts)
