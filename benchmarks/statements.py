@@ -89,6 +89,8 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
 }
 LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 P_BEFORE_QRS_S = 0.5     # a P wave belongs to the QRS that follows it within this
+REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "pr_interval_ms", "p_duration_ms", "qrs_axis_deg")
+CONDUCTION_OR_PACING = {"CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "IVCD", "PACE"}
 AMPLITUDE_CODES = ("VCLVH", "LVH", "LVOLT", "RAO/RAE", "STE_", "STD_", "INVT")
 NORMALISED_SPAN_TOLERANCE_MV = 1e-3
 DIAGNOSIS_COLUMNS = ("Rhythms", "Electric axis of the heart", "Conduction abnormalities", "Extrasystolies",
@@ -145,13 +147,16 @@ def expert_intervals(base: Path, fs: float) -> dict[str, float | None]:
     return {name: float(np.median(values)) if values else None for name, values in per_lead.items()}
 
 
-def predicted_codes(record: ECGRecord, expert: dict[str, float | None] | None = None) -> tuple[set[str], set[str]]:
-    """Codes from the measured intervals, and with LUDB's expert P, PR and QRS put in their place."""
+def evaluate_record(record: ECGRecord, expert: dict[str, float | None]) -> dict:
+    """Codes from the measured intervals, codes with LUDB's expert P, PR and QRS in their place,
+    and the measured values the findings below the table are about."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         measured = measure(record)
-    with_expert = replace(measured, **expert) if expert else measured
-    return {s.code for s in evaluate(measured)}, {s.code for s in evaluate(with_expert)}
+    return {"predicted": sorted(s.code for s in evaluate(measured)),
+            "predicted_with_expert_intervals": sorted(s.code for s in evaluate(replace(measured, **expert))),
+            "measured": {name: getattr(measured, name) for name in REPORTED_FIELDS},
+            "expert": expert}
 
 
 def einthoven_rescaled(record: ECGRecord) -> tuple[ECGRecord, float]:
@@ -205,50 +210,75 @@ def print_table(rows: list[dict], expert_rows: list[dict], n_records: int, secon
               f"{_percent(expert['sensitivity'])} / {_percent(expert['specificity'])} |")
 
 
+def axis_labels(ludb_csv: Path) -> dict[str, str]:
+    """Record id -> LUDB's frontal-axis label ("normal", "left axis deviation", ...)."""
+    with ludb_csv.open(newline="") as handle:
+        return {row["ID"].strip(): (row["Electric axis of the heart"] or "none").split(":")[-1].strip().rstrip(".")
+                for row in csv.DictReader(handle)}
+
+
+def print_findings(records: dict[str, dict], labels: dict[str, str]) -> None:
+    """The measured values behind the largest disagreements: QRS width and the axis convention."""
+    plain = [r for r, found in records.items() if not set(found["reference"]) & CONDUCTION_OR_PACING]
+    measured = np.array([records[r]["measured"]["qrs_duration_ms"] for r in plain
+                         if records[r]["measured"]["qrs_duration_ms"] is not None])
+    expert = np.array([records[r]["expert"]["qrs_duration_ms"] for r in plain
+                       if records[r]["expert"]["qrs_duration_ms"] is not None])
+    if measured.size and expert.size:
+        print(f"\nQRS of the {len(plain)} records without a LUDB conduction or pacing diagnosis: measured "
+              f"median {np.median(measured):.0f} ms ({(measured >= 120).sum()} at or above 120 ms); "
+              f"LUDB experts' median {np.median(expert):.0f} ms ({(expert >= 120).sum()} at or above 120 ms).")
+    print("\nMeasured QRS axis by LUDB axis label (deg): label, records, 10th / 50th / 90th percentile")
+    for label in sorted(set(labels[r] for r in records)):
+        axes = [records[r]["measured"]["qrs_axis_deg"] for r in records if labels[r] == label]
+        axes = np.array([a for a in axes if a is not None])
+        if axes.size:
+            low, mid, high = np.percentile(axes, [10, 50, 90])
+            print(f"  {label}: {axes.size}, {low:.0f} / {mid:.0f} / {high:.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ludb",
                         help="LUDB folder holding ludb.csv and data/*.hea")
     parser.add_argument("--limit", type=int, default=None, help="only the first N records")
-    parser.add_argument("--json", type=Path, default=None, help="also write per-record codes and scores here")
+    parser.add_argument("--json", type=Path, default=None, help="also write per-record codes and values here")
     args = parser.parse_args(argv)
 
     reference = reference_codes(args.data / "ludb.csv")
     headers = sorted((args.data / "data").glob("*.hea"), key=lambda p: int(p.stem))[: args.limit]
-    predicted: dict[str, set[str]] = {}
-    predicted_expert: dict[str, set[str]] = {}
+    records: dict[str, dict] = {}
     failed: dict[str, str] = {}
-    normalised = 0
-    seconds = 0.0
     residuals: list[float] = []
+    seconds = 0.0
     for header in headers:
         try:
             record = read_ecg(header)
             if amplitudes_normalised(record):
-                normalised += 1
                 record, residual = einthoven_rescaled(record)
                 residuals.append(residual)
             expert = expert_intervals(header.with_suffix(""), record.fs)
             start = time.perf_counter()
-            predicted[header.stem], predicted_expert[header.stem] = predicted_codes(record, expert)
+            records[header.stem] = {"reference": sorted(reference[header.stem]), **evaluate_record(record, expert)}
             seconds += time.perf_counter() - start
         except ECGError as exc:
             failed[header.stem] = str(exc)
+    predicted = {r: set(found["predicted"]) for r, found in records.items()}
+    with_expert = {r: set(found["predicted_with_expert_intervals"]) for r, found in records.items()}
     benchmarked = list(dict.fromkeys(code for codes in LUDB_TO_CODES.values() for code in codes))
     rows = [scores(reference, predicted, code) for code in benchmarked]
-    expert_rows = [scores(reference, predicted_expert, code) for code in benchmarked]
-    print_table(rows, expert_rows, len(predicted), seconds)
-    if normalised:
-        print(f"\n{normalised} of {len(headers)} records have every lead scaled to exactly 1 mV peak to peak. "
+    expert_rows = [scores(reference, with_expert, code) for code in benchmarked]
+    print_table(rows, expert_rows, len(records), seconds)
+    if residuals:
+        print(f"\n{len(residuals)} of {len(headers)} records have every lead scaled to exactly 1 mV peak to peak. "
               f"Their limb leads were rescaled to Einthoven's law (II = I + III) before measuring, so the "
               f"frontal axis is valid (relative residual of the fit: median {np.median(residuals):.4f}, "
               f"max {np.max(residuals):.4f}); their absolute amplitudes are not, so the amplitude criteria "
               f"({', '.join(AMPLITUDE_CODES)}) are not validated by them.")
-    for record, problem in failed.items():
-        print(f"not measured: record {record}: {problem}")
+    print_findings(records, axis_labels(args.data / "ludb.csv"))
+    for record_id, problem in failed.items():
+        print(f"not measured: record {record_id}: {problem}")
     if args.json:
-        records = {r: {"reference": sorted(reference[r]), "predicted": sorted(p),
-                       "predicted_with_expert_intervals": sorted(predicted_expert[r])} for r, p in predicted.items()}
         args.json.write_text(json.dumps({"scores": rows, "scores_with_expert_intervals": expert_rows,
                                          "failed": failed, "records": records}, indent=1))
     return 0
