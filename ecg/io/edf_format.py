@@ -12,6 +12,7 @@ import numpy as np
 
 from ecg.errors import ECGError
 from ecg.io.common import describe_exception
+from ecg.io.edf_gaps import record_onsets, with_gaps
 from ecg.leads import EXTRA_LEADS, STANDARD_LEADS, canonical_lead_name
 from ecg.limits import ReadLimits
 from ecg.record import UNIT_TO_MV, ECGRecord, make_record
@@ -26,17 +27,18 @@ _MAX_RESAMPLE_DENOMINATOR = 1000
 
 
 def read_edf(path: Path, options) -> ECGRecord:
-    """Read the ECG channels of an EDF/EDF+C/BDF file (an EDF+D file only when it has no gaps)."""
+    """Read the ECG channels of an EDF, EDF+C/D or BDF(+) file; EDF+D gaps become NaN samples."""
     edf, declared_records = _open(path)
-    if edf.reserved.upper().endswith("+D") and not _is_continuous(edf, path):
-        raise ECGError(path, "is a discontinuous EDF+D recording (its data records have gaps); "
-                             "only continuous EDF, EDF+C and BDF recordings can be read")
     if declared_records > edf.num_data_records:
         raise ECGError(path, f"the file is truncated: the header promises {declared_records} data "
                              f"records but the file holds {edf.num_data_records}")
     notes: list[str] = []
     channels = _ecg_channels(edf, path, notes)
     _check_size(edf, channels, path, options.limits)
+    onsets = None
+    if edf.reserved.upper().endswith("+D") and not _is_continuous(edf, path):
+        onsets = record_onsets(path, edf.num_data_records)
+        notes.append(_gap_note(onsets, edf.data_record_duration))
     fs = _common_rate(channels)
     rows, names, units = [], [], []
     for signal in channels:
@@ -44,6 +46,9 @@ def read_edf(path: Path, options) -> ECGRecord:
             data = signal.data
         except Exception as exc:  # edfio fails in several ways on a corrupt data block
             raise ECGError(path, f"unreadable samples in channel {signal.label!r} ({exc})") from None
+        if onsets is not None:
+            data = with_gaps(data, onsets, edf.data_record_duration, signal.sampling_frequency, path,
+                             options.limits.max_total_samples // len(channels))
         if signal.sampling_frequency != fs:
             data = _resample(data, signal.sampling_frequency, fs)
             notes.append(f"channel {signal.label!r} resampled from {signal.sampling_frequency:g} "
@@ -84,6 +89,12 @@ def _open(path: Path) -> tuple[edfio.Edf | edfio.Bdf, int]:
     return edf, declared
 
 
+def _gap_note(onsets: np.ndarray, record_s: float) -> str:
+    missing = onsets[-1] + record_s - onsets[0] - len(onsets) * record_s
+    return (f"discontinuous EDF+D recording: {missing:g} s between its data records are "
+            f"missing samples (NaN)")
+
+
 def _is_bdf(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(len(BDF_MAGIC)) == BDF_MAGIC
@@ -98,7 +109,7 @@ def _is_continuous(edf, path: Path) -> bool:
 
 def _ecg_channels(edf, path: Path, notes: list[str]) -> list:
     """Voltage channels, only those labelled as ECG when some are; the rest noted as skipped."""
-    signals = [s for s in edf.signals if not s._is_annotation_signal]
+    signals = list(edf.signals)  # edfio leaves the annotation signals out
     voltage = [s for s in signals if _is_voltage(s.physical_dimension) or
                (not s.physical_dimension.strip() and _looks_like_ecg(s.label))]
     labelled = [s for s in voltage if _looks_like_ecg(s.label)]

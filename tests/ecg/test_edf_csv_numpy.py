@@ -84,23 +84,42 @@ def test_edf_without_voltage_channels_is_refused(tmp_path):
         read_ecg(tmp_path / "spo2.edf")
 
 
-def _with_record_gap(data: bytes) -> bytes:
-    """Mark an EDF+C file as EDF+D and move its second data record from 1 s to 5 s."""
+def _edf_d(data: bytes, onsets: dict[int, int]) -> bytes:
+    """Mark an EDF+C file as EDF+D and move data records: {old onset s: new onset s}."""
     data = data.replace(b"EDF+C", b"EDF+D", 1)
-    assert b"+1\x14\x14\x00" in data
-    return data.replace(b"+1\x14\x14\x00", b"+5\x14\x14\x00", 1)
+    for old, new in onsets.items():
+        assert f"+{old}\x14\x14\x00".encode() in data
+        data = data.replace(f"+{old}\x14\x14\x00".encode(), f"+{new}\x14\x14\x00".encode(), 1)
+    return data
 
 
-def test_discontinuous_edf_is_refused_but_contiguous_edf_d_is_read(tmp_path, ecg):
+@pytest.fixture
+def edf_plus(tmp_path, ecg) -> bytes:
+    """A 4 s EDF+C file of leads I and II with 1 s data records and time-keeping annotations."""
     signal, leads = ecg
-    with_timekeeping = [edfio.EdfAnnotation(0.5, None, "start")]
-    edfio.Edf(_edf_signals(signal[:2], leads[:2]), annotations=with_timekeeping).write(tmp_path / "c.edf")
-    data = (tmp_path / "c.edf").read_bytes()
-    (tmp_path / "d_contiguous.edf").write_bytes(data.replace(b"EDF+C", b"EDF+D", 1))
-    assert read_ecg(tmp_path / "d_contiguous.edf").n_samples == signal.shape[1]
-    (tmp_path / "d_gap.edf").write_bytes(_with_record_gap(data))
-    with pytest.raises(ECGError, match="d_gap.edf: is a discontinuous EDF\\+D recording"):
-        read_ecg(tmp_path / "d_gap.edf")
+    edfio.Edf(_edf_signals(signal[:2], leads[:2]), annotations=[edfio.EdfAnnotation(0.5, None, "start")]).write(
+        tmp_path / "c.edf")
+    return (tmp_path / "c.edf").read_bytes()
+
+
+def test_discontinuous_edf_gaps_become_missing_samples(tmp_path, ecg, edf_plus):
+    signal, _ = ecg
+    (tmp_path / "contiguous.edf").write_bytes(_edf_d(edf_plus, {}))
+    np.testing.assert_allclose(read_ecg(tmp_path / "contiguous.edf").lead("I"), signal[0], atol=1e-3)
+    (tmp_path / "gap.edf").write_bytes(_edf_d(edf_plus, {3: 5}))  # records at 0, 1, 2 and 5 s
+    record = read_ecg(tmp_path / "gap.edf")
+    assert record.n_samples == 6 * FS
+    lead_i = record.lead("I")
+    assert np.isnan(lead_i[3 * FS:5 * FS]).all()
+    np.testing.assert_allclose(lead_i[:3 * FS], signal[0, :3 * FS], atol=1e-3)
+    np.testing.assert_allclose(lead_i[5 * FS:], signal[0, 3 * FS:], atol=1e-3)
+    assert any("2 s between its data records are missing" in w for w in record.metadata["warnings"])
+
+
+def test_edf_d_records_out_of_order_are_refused(tmp_path, edf_plus):
+    (tmp_path / "back.edf").write_bytes(_edf_d(edf_plus, {2: 0}))
+    with pytest.raises(ECGError, match="back.edf: data record 3 starts at 0 s, before record 2 ends"):
+        read_ecg(tmp_path / "back.edf")
 
 
 def test_truncated_edf_is_named(tmp_path, ecg):

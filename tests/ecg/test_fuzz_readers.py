@@ -1,7 +1,8 @@
 """Fuzzing every reader: valid files of each format, damaged at random, must give records or ECGError.
 
-Each format gets a small valid file written here (WFDB, EDF+, BDF, CSV, NPY, NPZ, a zip of a WFDB
-record) plus every file under tests/fixtures/vendor/ present when the tests run. Hypothesis then
+Each format gets a small valid file written here (WFDB, EDF+C, EDF+D with a gap, BDF, CSV, NPY,
+NPZ, a zip of a WFDB record) plus every file under tests/fixtures/vendor/ present when the tests
+run. Hypothesis then
 truncates them, flips bytes, inserts garbage, empties them or swaps header fields, and
 read_ecgs must return valid records or raise ECGError: never another exception.
 """
@@ -63,6 +64,14 @@ def _write_edf(folder: Path, signal: np.ndarray) -> Sample:
     return Sample(folder, "rec.edf", ("rec.edf",))
 
 
+def _write_edf_d(folder: Path, signal: np.ndarray) -> Sample:
+    """An EDF+D file whose last data record starts 2 s after the one before it ends."""
+    sample = _write_edf(folder, signal)
+    data = (folder / sample.target).read_bytes().replace(b"EDF+C", b"EDF+D", 1)
+    (folder / sample.target).write_bytes(data.replace(b"+2\x14\x14\x00", b"+4\x14\x14\x00", 1))
+    return sample
+
+
 def _write_bdf(folder: Path, signal: np.ndarray) -> Sample:
     edfio.Bdf([edfio.BdfSignal(row, FS, label=name, physical_dimension="mV", physical_range=(-5, 5))
                for row, name in zip(signal, LEADS)]).write(folder / "rec.bdf")
@@ -96,7 +105,7 @@ def _write_zip(folder: Path, signal: np.ndarray) -> Sample:
     return Sample(folder, "bundle.zip", ("bundle.zip",))
 
 
-WRITERS = {"wfdb": _write_wfdb, "edf": _write_edf, "bdf": _write_bdf, "csv": _write_csv,
+WRITERS = {"wfdb": _write_wfdb, "edf": _write_edf, "edf_d": _write_edf_d, "bdf": _write_bdf, "csv": _write_csv,
            "npy": _write_npy, "npz": _write_npz, "zip": _write_zip}
 
 
