@@ -20,17 +20,22 @@ VELOCITY_SMOOTHING_S = 0.006
 QRS_SCALE_FLOOR = 0.5
 QRS_ONSET_FRACTION = 0.05        # scaled velocity / its QRS maximum at QRS onset
 QRS_OFFSET_FRACTION = 0.05       # ... and at QRS offset
+QRS_NOISE_FACTOR = 5.0           # x the velocity's noise level: the threshold's floor
+NOISE_WINDOW_S = 0.02            # what a moving average this long removes counts as noise
 QUIET_RUN_S = 0.008              # the velocity must stay below the threshold this long
 # LUDB's reference takes the earliest onset and the latest offset of 12 leads annotated one by
 # one; a threshold on the averaged slope finds the QRS later and ends it earlier by about this:
-QRS_ONSET_SHIFT_S = 0.010
+QRS_ONSET_SHIFT_S = 0.012
 QRS_OFFSET_SHIFT_S = 0.012
 PR_BASELINE_S = 0.02             # isoelectric level: the mean over this span before QRS onset
 T_START_AFTER_QRS_S = 0.08       # the T wave peaks no earlier than this after QRS offset
 T_SEARCH_RR_SHARE = 0.8          # ... and ends before this share of the RR after QRS onset,
 T_PEAK_MAX_QTC_S = 0.45          # peaks before QRS onset + this x sqrt(RR / 1 s)
 T_END_MAX_QTC_S = 0.6            # and ends before QRS onset + this x sqrt(RR / 1 s) (QTc 600 ms)
-TRAPEZIUM_REFERENCE_S = 0.2      # trapezium reference point: this far past the steepest slope
+T_END_FRACTION = 0.05
+T_FLOOR_SPAN_S = 0.1
+T_OFFSET_SHIFT_S = 0.016         # calibration towards LUDB's latest-T-offset-of-12-leads rule
+TRAPEZIUM_REFERENCE_S = 0.15     # trapezium reference point: this far past the steepest slope
 P_SEARCH_S = 0.4                 # P onset lies within this before QRS onset
 P_END_GAP_S = 0.02               # P offset at the latest this before QRS onset
 P_GAP_AFTER_T_S = 0.04           # the P search starts this long after the previous T offset
@@ -38,7 +43,7 @@ P_TRAPEZIUM_REFERENCE_S = 0.13
 P_MIN_AMPLITUDE_MV = 0.04        # spatial P magnitude for a P wave to count
 P_DURATION_S = (0.04, 0.18)      # a P wave outside this span is something else
 P_EDGE_LEVEL_S = 0.01            # a lead's level at either end of the P search: mean over this
-P_SMOOTHING_S = 0.04             # moving average of the magnitude before its slopes are taken
+P_SMOOTHING_S = 0.04             # moving average of each lead before the magnitude is taken
 T_SMOOTHING_S = 0.03
 
 
@@ -55,16 +60,22 @@ class Fiducials:
     p_offset: int | None = None
 
 
-def qrs_velocity(beat: np.ndarray, r_index: int, fs: float) -> np.ndarray:
+def qrs_velocity(beat: np.ndarray, r_index: int, fs: float) -> tuple[np.ndarray, float]:
     """Each lead's absolute slope scaled to its own QRS maximum (at least ``QRS_SCALE_FLOOR`` x the
     median lead's, so that a lead without QRS adds no noise), averaged over leads: a small lead's
-    early or late QRS activity counts about as much as a large lead's."""
+    early or late QRS activity counts about as much as a large lead's. Also returns the noise
+    level of that curve: its median over the beat for what a 20 ms moving average removes."""
     slope = np.abs(np.gradient(beat, axis=-1))
     core = slice(max(0, r_index - int(QRS_CORE_S * fs)), r_index + int(QRS_CORE_S * fs))
     top = slope[:, core].max(axis=-1, keepdims=True)
     top = np.maximum(top, QRS_SCALE_FLOOR * np.median(top))
-    scaled = np.divide(slope, top, out=np.zeros_like(slope), where=top > 0)
-    return uniform_filter1d(scaled.mean(axis=0), max(1, int(round(VELOCITY_SMOOTHING_S * fs))))
+    if not np.all(top > 0):
+        return np.zeros(beat.shape[-1]), 0.0
+    smoothing = max(1, int(round(VELOCITY_SMOOTHING_S * fs)))
+    velocity = uniform_filter1d((slope / top).mean(axis=0), smoothing)
+    ripple = beat - uniform_filter1d(beat, max(1, int(NOISE_WINDOW_S * fs)), axis=-1)
+    noise = uniform_filter1d((np.abs(np.gradient(ripple, axis=-1)) / top).mean(axis=0), smoothing)
+    return velocity, float(np.median(noise))
 
 
 def spatial_magnitude(beat: np.ndarray, baseline: np.ndarray) -> np.ndarray:
@@ -77,7 +88,7 @@ def qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, i
     """QRS onset and offset: walking outward from the velocity peak, the first samples where the
     scaled velocity stays below a fraction of its peak for ``QUIET_RUN_S`` (or, failing that,
     its lowest point in the search range), moved by the calibration shifts."""
-    velocity = qrs_velocity(beat, r_index, fs)
+    velocity, noise_level = qrs_velocity(beat, r_index, fs)
     search = int(QRS_SEARCH_S * fs)
     lo, hi = max(0, r_index - search), min(velocity.size, r_index + search)
     core_lo = max(lo, r_index - int(QRS_CORE_S * fs))
@@ -88,8 +99,9 @@ def qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, i
     run = max(1, int(round(QUIET_RUN_S * fs)))
     before = velocity[lo:peak][::-1]
     after = velocity[peak:hi]
-    onset = _quiet_edge(before < QRS_ONSET_FRACTION * top, run)
-    offset = _quiet_edge(after < QRS_OFFSET_FRACTION * top, run)
+    noise = QRS_NOISE_FACTOR * noise_level
+    onset = _quiet_edge(before < max(QRS_ONSET_FRACTION * top, noise), run)
+    offset = _quiet_edge(after < max(QRS_OFFSET_FRACTION * top, noise), run)
     onset = peak - 1 - (int(np.argmin(before)) if onset is None else onset)
     offset = peak + (int(np.argmin(after)) if offset is None else offset)
     return (max(0, onset - int(round(QRS_ONSET_SHIFT_S * fs))),
@@ -106,7 +118,8 @@ def t_wave(beat: np.ndarray, baseline: np.ndarray, qrs_onset: int, qrs_offset: i
            fs: float) -> tuple[int | None, int | None]:
     """T peak (spatial magnitude maximum) and T offset (trapezium after the steepest descent),
     searched within rate-corrected limits so that the next P wave is not taken for a T wave."""
-    magnitude = uniform_filter1d(spatial_magnitude(beat, baseline), max(1, int(T_SMOOTHING_S * fs)))
+    smooth = uniform_filter1d(beat, max(1, int(T_SMOOTHING_S * fs)), axis=-1)
+    magnitude = spatial_magnitude(smooth, baseline)
     rr_root = np.sqrt(rr_samples / fs)
     start = qrs_offset + int(T_START_AFTER_QRS_S * fs)
     peak_stop = min(magnitude.size - 1, qrs_onset + int(T_PEAK_MAX_QTC_S * rr_root * fs))
@@ -116,7 +129,15 @@ def t_wave(beat: np.ndarray, baseline: np.ndarray, qrs_onset: int, qrs_offset: i
         return None, None
     peak = start + int(np.argmax(magnitude[start:peak_stop]))
     end = _trapezium_end(magnitude, peak, stop, int(TRAPEZIUM_REFERENCE_S * fs), forward=True)
-    return peak, end
+    if end is None:
+        return peak, None
+    # a small T on a noisy tail lets the trapezium drift late: end no later than where the
+    # magnitude has come down to within T_END_FRACTION of the level that follows it
+    floor = magnitude[end:end + int(T_FLOOR_SPAN_S * fs) + 1].min()
+    down = np.flatnonzero(magnitude[peak:end + 1] < floor + T_END_FRACTION * (magnitude[peak] - floor))
+    if down.size:
+        end = peak + int(down[0])
+    return peak, min(magnitude.size - 1, end + int(round(T_OFFSET_SHIFT_S * fs)))
 
 
 def p_wave(beat: np.ndarray, qrs_onset: int, search_start: int,
@@ -133,7 +154,8 @@ def p_wave(beat: np.ndarray, qrs_onset: int, search_start: int,
     last = beat[:, qrs_onset - edge:qrs_onset + 1].mean(axis=-1)
     ramp = np.linspace(0.0, 1.0, qrs_onset - start + 1)
     window = beat[:, start:qrs_onset + 1] - (first[:, None] + (last - first)[:, None] * ramp)
-    magnitude = uniform_filter1d(np.sqrt((window * window).sum(axis=0)), max(1, int(P_SMOOTHING_S * fs)))
+    window = uniform_filter1d(window, max(1, int(P_SMOOTHING_S * fs)), axis=-1)
+    magnitude = np.sqrt((window * window).sum(axis=0))
     peak = int(np.argmax(magnitude[:stop - start]))
     if magnitude[peak] < P_MIN_AMPLITUDE_MV:
         return None, None, None

@@ -26,7 +26,7 @@ ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
 BAND_HZ = (0.5, 40.0)           # baseline wander and mains/EMG out; P/QRS/T kept
 MIN_BEATS = 2                   # fewer dominant beats than this: no representative beat
-P_BEAT_CORRELATION = 0.5        # a beat's P window vs the representative P: P wave present
+P_BEAT_CORRELATION = 0.7        # a beat's P window vs the representative P: P wave present (odd LUDB half: sinus >= 0.7 of beats, AF <= 0.15)
 P_PRESENT_SHARE = 0.5           # below this share of beats with a P wave, P values are null
 
 
