@@ -153,8 +153,8 @@ def evaluate_record(record: ECGRecord, expert: dict[str, float | None]) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         measured = measure(record)
-    return {"predicted": sorted(s.code for s in evaluate(measured)),
-            "predicted_with_expert_intervals": sorted(s.code for s in evaluate(replace(measured, **expert))),
+    return {"predicted": sorted({s.code for s in evaluate(measured)}),
+            "predicted_with_expert_intervals": sorted({s.code for s in evaluate(replace(measured, **expert))}),
             "measured": {name: getattr(measured, name) for name in REPORTED_FIELDS},
             "expert": expert}
 
