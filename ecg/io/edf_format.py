@@ -12,12 +12,11 @@ import numpy as np
 
 from ecg.errors import ECGError
 from ecg.io.common import describe_exception
-from ecg.io.edf_gaps import record_onsets, with_gaps
+from ecg.io.edf_gaps import BDF_MAGIC, record_onsets, with_gaps
 from ecg.leads import EXTRA_LEADS, STANDARD_LEADS, canonical_lead_name
 from ecg.limits import ReadLimits
 from ecg.record import UNIT_TO_MV, ECGRecord, make_record
 
-BDF_MAGIC = b"\xffBIOSEMI"
 # Bytes 236-243 of the fixed header hold the number of data records (-1 while recording).
 _NUM_RECORDS_FIELD = slice(236, 244)
 _ECG_LEAD_NAMES = {name.upper() for name in STANDARD_LEADS + EXTRA_LEADS}
@@ -40,34 +39,36 @@ def read_edf(path: Path, options) -> ECGRecord:
         onsets = record_onsets(path, edf.num_data_records)
         notes.append(_gap_note(onsets, edf.data_record_duration))
     fs = _common_rate(channels)
-    rows, names, units = [], [], []
-    for signal in channels:
-        try:
-            data = signal.data
-        except Exception as exc:  # edfio fails in several ways on a corrupt data block
-            raise ECGError(path, f"unreadable samples in channel {signal.label!r} ({exc})") from None
-        if onsets is not None:
-            data = with_gaps(data, onsets, edf.data_record_duration, signal.sampling_frequency, path,
-                             options.limits.max_total_samples // len(channels))
-        if signal.sampling_frequency != fs:
-            data = _resample(data, signal.sampling_frequency, fs)
-            notes.append(f"channel {signal.label!r} resampled from {signal.sampling_frequency:g} "
-                         f"to {fs:g} Hz")
-        rows.append(data)
-        names.append(signal.label)
-        units.append(_unit(signal, notes))
+    max_per_channel = options.limits.max_total_samples // len(channels)
+    rows = [_samples(signal, edf, onsets, fs, path, max_per_channel, notes) for signal in channels]
     length = min(len(row) for row in rows)
     return make_record(
         np.stack([row[:length] for row in rows]),
         fs,
-        names,
+        [signal.label for signal in channels],
         source=str(path),
         format="edf",
-        units=options.units or units,
+        units=options.units or [_unit(signal, notes) for signal in channels],
         metadata={"edf_type": edf.reserved.strip() or ("BDF" if _is_bdf(path) else "EDF"),
                   "annotations": _annotations(edf, notes), "warnings": notes},
         limits=options.limits,
     )
+
+
+def _samples(signal, edf, onsets: np.ndarray | None, fs: float, path: Path, max_samples: int,
+             notes: list[str]) -> np.ndarray:
+    """One channel's physical samples, its EDF+D gaps filled with NaN, at the common rate ``fs``."""
+    try:
+        data = signal.data
+    except Exception as exc:  # edfio fails in several ways on a corrupt data block
+        raise ECGError(path, f"unreadable samples in channel {signal.label!r} "
+                             f"({describe_exception(exc)})") from None
+    if onsets is not None:
+        data = with_gaps(data, onsets, edf.data_record_duration, signal.sampling_frequency, path, max_samples)
+    if signal.sampling_frequency != fs:
+        data = _resample(data, signal.sampling_frequency, fs)
+        notes.append(f"channel {signal.label!r} resampled from {signal.sampling_frequency:g} to {fs:g} Hz")
+    return data
 
 
 def _open(path: Path) -> tuple[edfio.Edf | edfio.Bdf, int]:
