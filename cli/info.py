@@ -7,6 +7,7 @@ import sys
 
 from cli.common import add_read_arguments, read_options, to_json, unique_records
 from ecg.io import FORMAT_NAMES, read_ecgs
+from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 
 
@@ -30,6 +31,7 @@ def describe(record: ECGRecord) -> dict:
         "duration_s": round(record.duration_s, 3),
         "units": record.units,
         "warnings": record.metadata.get("warnings", []),
+        "quality": assess_quality(record).to_dict(),
     }
 
 
