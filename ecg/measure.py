@@ -49,7 +49,7 @@ def measure(record: ECGRecord) -> Measurements:
     rr_samples = float(np.median(rr)) if rr.size else 1.0 * fs
     fiducials = delineate(template, beats.r_index, fs, rr_samples)
     _intervals(result, fiducials, beats, fs)
-    _per_beat(result, beats, template, fiducials, fs)
+    _per_beat(result, beats, template, fiducials, rr_samples, fs)
     _waves(result, template, fiducials, fs)
     return result
 
@@ -133,23 +133,24 @@ def _intervals(result: Measurements, f: Fiducials, beats: Beats, fs: float) -> N
         result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
 
 
-def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiducials, fs: float) -> None:
-    """Per-beat kind, RR, P presence (correlation with the representative P) and the intervals
-    of the representative beat for beats of the dominant kind."""
+def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiducials, rr_samples: float,
+              fs: float) -> None:
+    """Per-beat kind, RR, P presence (correlation with the representative P) and each complete
+    beat's own intervals, delineated like the representative beat (noisier: one beat only)."""
     ms = 1000.0 / fs
     p_corr = _p_correlation(beats.epochs, template, f)
     rr = np.diff(beats.r_peaks, prepend=np.nan) * ms
     for i, peak in enumerate(beats.r_peaks):
-        dominant = bool(beats.dominant[i])
         has_p = None if p_corr is None or not np.isfinite(p_corr[i]) else bool(p_corr[i] >= P_BEAT_CORRELATION)
+        own = delineate(beats.epochs[i], beats.r_index, fs, rr_samples) if beats.usable[i] else None
         result.beats.append(Beat(
             r_peak_ms=float(peak * ms),
             rr_ms=None if not np.isfinite(rr[i]) else float(rr[i]),
             kind=str(beats.kinds[i]),
             p_wave=has_p,
-            pr_ms=result.pr_interval_ms if dominant and has_p else None,
-            qrs_ms=result.qrs_duration_ms if dominant else None,
-            qt_ms=result.qt_interval_ms if dominant else None,
+            pr_ms=_span_ms(own, "p_onset", "qrs_onset", ms) if has_p else None,
+            qrs_ms=_span_ms(own, "qrs_onset", "qrs_offset", ms),
+            qt_ms=_span_ms(own, "qrs_onset", "t_offset", ms),
         ))
     judged = [b.p_wave for b in result.beats if b.p_wave is not None]
     result.p_wave_present_share = float(np.mean(judged)) if judged else (0.0 if f.p_onset is None else None)
@@ -168,6 +169,13 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
         beat.pr_ms = None
     for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
         result.notes[name] = reason
+
+
+def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | None:
+    """Milliseconds between two fiducials, None when either is missing."""
+    if f is None or getattr(f, start) is None or getattr(f, stop) is None:
+        return None
+    return float((getattr(f, stop) - getattr(f, start)) * ms)
 
 
 def _p_correlation(epochs: np.ndarray, template: np.ndarray, f: Fiducials) -> np.ndarray | None:

@@ -173,3 +173,12 @@ def test_downsampled_ludb_record_stays_close():
     low = measure(record.with_signal(resample_poly(record.signal, 1, 2, axis=-1), fs=250.0))
     for name in ("qrs_duration_ms", "pr_interval_ms", "qt_interval_ms"):
         assert getattr(low, name) == pytest.approx(getattr(full, name), abs=16), name
+
+
+def test_each_complete_beat_has_its_own_intervals(regular):
+    complete = [b for b in regular.beats if b.qrs_ms is not None]
+    assert len(complete) >= regular.n_beats - 3  # the first and last windows may be cut
+    for beat in complete:
+        assert beat.qrs_ms == pytest.approx(regular.qrs_duration_ms, abs=8)
+        assert beat.pr_ms == pytest.approx(regular.pr_interval_ms, abs=12)
+        assert beat.qt_ms == pytest.approx(regular.qt_interval_ms, abs=20)
