@@ -16,7 +16,11 @@ labels follow a convention in which "left axis deviation" starts near 0 deg, not
 scaled to 1 mV peak to peak (the LUDB copy in ../shared/data is one) get their limb leads rescaled
 to Einthoven's law first (einthoven_rescaled).
 
-    .venv/bin/python benchmarks/statements.py [--data ../shared/data/ludb] [--limit N] [--json FILE]
+A second table scores SR, PAC and PVC on consecutive 10 s windows of MIT-BIH record 100 (two
+leads) against its rhythm and beat annotations, where LUDB has too few premature beats.
+
+    .venv/bin/python benchmarks/statements.py [--data ../shared/data/ludb] [--limit N]
+        [--mitbih ../shared/data/wfdb_samples/100] [--json FILE]
 """
 
 from __future__ import annotations
@@ -91,6 +95,11 @@ LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4"
 P_BEFORE_QRS_S = 0.5     # a P wave belongs to the QRS that follows it within this
 REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "pr_interval_ms", "p_duration_ms", "qrs_axis_deg")
 CONDUCTION_OR_PACING = {"CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "IVCD", "PACE"}
+WINDOW_S = 10.0
+# MIT-BIH premature-beat symbol -> the statement a window holding such a beat should make.
+MITBIH_PREMATURE_BEATS = {"A": "PAC", "a": "PAC", "J": "PAC", "S": "PAC", "V": "PVC", "E": "PVC"}
+MITBIH_SINUS_RHYTHM = "(N"
+MITBIH_CODES = ("SR", "PAC", "PVC")
 AMPLITUDE_CODES = ("VCLVH", "LVH", "LVOLT", "RAO/RAE", "STE_", "STD_", "INVT")
 NORMALISED_SPAN_TOLERANCE_MV = 1e-3
 DIAGNOSIS_COLUMNS = ("Rhythms", "Electric axis of the heart", "Conduction abnormalities", "Extrasystolies",
@@ -237,11 +246,40 @@ def print_findings(records: dict[str, dict], labels: dict[str, str]) -> None:
             print(f"  {label}: {axes.size}, {low:.0f} / {mid:.0f} / {high:.0f}")
 
 
+def mitbih_windows(base: Path) -> dict[str, dict]:
+    """Window start (s) -> reference and predicted codes, for consecutive WINDOW_S windows of a
+    MIT-BIH record: its rhythm annotations give SR, its beat annotations the premature beats."""
+    import wfdb
+
+    record = read_ecg(base.with_suffix(".hea"))
+    annotation = wfdb.rdann(str(base), "atr")
+    samples, symbols = annotation.sample, annotation.symbol
+    rhythm_changes = [(samples[i], annotation.aux_note[i].strip("\x00")) for i in range(len(symbols))
+                      if symbols[i] == "+"]
+    step = int(WINDOW_S * record.fs)
+    windows = {}
+    for start in range(0, record.n_samples - step + 1, step):
+        inside = {symbols[i] for i in np.flatnonzero((samples >= start) & (samples < start + step))}
+        reference = {code for symbol, code in MITBIH_PREMATURE_BEATS.items() if symbol in inside}
+        rhythm = [name for at, name in rhythm_changes if at <= start] or [rhythm_changes[0][1]]
+        if rhythm[-1] == MITBIH_SINUS_RHYTHM:
+            reference.add("SR")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            measured = measure(record.with_signal(record.signal[:, start:start + step]))
+        windows[f"{start / record.fs:.0f}"] = {"reference": sorted(reference),
+                                                "predicted": sorted({s.code for s in evaluate(measured)})}
+    return windows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ludb",
                         help="LUDB folder holding ludb.csv and data/*.hea")
     parser.add_argument("--limit", type=int, default=None, help="only the first N records")
+    parser.add_argument("--mitbih", type=Path, default=ROOT.parent / "shared" / "data" / "wfdb_samples" / "100",
+                        help="a MIT-BIH record (base name) scored in 10 s windows for SR, PAC and PVC; "
+                             "skipped when absent")
     parser.add_argument("--json", type=Path, default=None, help="also write per-record codes and values here")
     args = parser.parse_args(argv)
 
@@ -278,9 +316,23 @@ def main(argv: list[str] | None = None) -> int:
     print_findings(records, axis_labels(args.data / "ludb.csv"))
     for record_id, problem in failed.items():
         print(f"not measured: record {record_id}: {problem}")
+    windows, window_rows = {}, []
+    if args.mitbih.with_suffix(".hea").is_file():
+        windows = mitbih_windows(args.mitbih)
+        window_reference = {w: set(found["reference"]) for w, found in windows.items()}
+        window_predicted = {w: set(found["predicted"]) for w, found in windows.items()}
+        window_rows = [scores(window_reference, window_predicted, code) for code in MITBIH_CODES]
+        print(f"\nMIT-BIH record {args.mitbih.name}, {len(windows)} windows of {WINDOW_S:g} s "
+              "(reference: the record's rhythm and beat annotations)\n")
+        print("| code | statement | windows with it | TP | FN | FP | TN | sensitivity | specificity |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for row in window_rows:
+            print(f"| {row['code']} | {row['name']} | {row['positives']} | {row['tp']} | {row['fn']} | "
+                  f"{row['fp']} | {row['tn']} | {_percent(row['sensitivity'])} | {_percent(row['specificity'])} |")
     if args.json:
         args.json.write_text(json.dumps({"scores": rows, "scores_with_expert_intervals": expert_rows,
-                                         "failed": failed, "records": records}, indent=1))
+                                         "failed": failed, "records": records, "mitbih_scores": window_rows,
+                                         "mitbih_windows": windows}, indent=1))
     return 0
 
 
