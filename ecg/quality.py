@@ -28,6 +28,8 @@ from ecg.record import ECGRecord
 from ecg.rpeaks import QRS_BAND_HZ, detect_rpeaks
 
 MAX_CUTOFF_SHARE = 0.4             # filter cut-offs of low-rate records stay below 0.4 x fs
+MAX_ASSESSED_S = 300.0             # longer records (Holter) are judged on their first 5 minutes,
+                                   # which bounds time and memory
 
 # Missing samples (NaN).
 MISSING_UNUSABLE_SHARE = 0.2       # chosen, not tuned: a fifth of the lead gone
@@ -47,7 +49,9 @@ CLIP_EDGE_SLOPE_MV_S = 5.0         # chosen: a clipped QRS enters its run at ten
                                    # extremes of LUDB (coarse quantisation) at under 1 mV/s
 CLIP_UNUSABLE_SHARE = 0.05         # chosen, not tuned: past this most R waves are cut
 
-# Baseline drift: peak-to-peak of the wander below preprocess.BASELINE_CUTOFF_HZ.
+# Baseline drift: peak-to-peak of the wander below preprocess.BASELINE_CUTOFF_HZ, the largest
+# over the record's 10 s stretches (the standard ECG's length: what a reader sees at once).
+DRIFT_WINDOW_S = 10.0
 DRIFT_MV = 0.5                     # chosen: about LUDB's 99th percentile (docs/BENCHMARKS.md)
 
 # Power-line interference: the tone must stand out of the spectrum and be big enough to see.
@@ -132,6 +136,7 @@ class QualityReport:
     """Quality of a whole record: per-lead results, the overall verdict and reversal findings."""
 
     leads: tuple[LeadQuality, ...]
+    assessed_s: float
     line_frequency_hz: float | None = None
     suspected_reversal: str | None = None   # "LA/RA", "RA/LL" or None
     reversal_evidence: dict[str, float] = field(default_factory=dict)
@@ -154,6 +159,7 @@ class QualityReport:
         return {
             "verdict": self.verdict,
             "usable_leads": list(self.usable_leads),
+            "assessed_s": _round(self.assessed_s),
             "line_frequency_hz": self.line_frequency_hz,
             "suspected_reversal": self.suspected_reversal,
             "reversal_evidence": {k: _round(v) for k, v in self.reversal_evidence.items()},
@@ -162,9 +168,10 @@ class QualityReport:
 
 
 def assess_quality(record: ECGRecord) -> QualityReport:
-    """Measure every lead of ``record`` and judge it (see the module docstring)."""
-    raw = record.signal.astype(np.float64)
+    """Measure every lead of ``record`` (its first MAX_ASSESSED_S) and judge it (see the
+    module docstring)."""
     fs = record.fs
+    raw = record.signal[:, : int(MAX_ASSESSED_S * fs)].astype(np.float64)
     missing = np.isnan(raw)
     filled = np.nan_to_num(fill_gaps(raw, fs, np.inf))
     line_hz = detect_line_frequency(filled, fs)
@@ -175,7 +182,7 @@ def assess_quality(record: ECGRecord) -> QualityReport:
         "missing_share": missing.mean(axis=1),
         "flat_share": flat_share(raw, fs),
         "clipped_share": clipped_share(raw, fs),
-        "baseline_drift_mv": np.ptp(baseline(filled, fs), axis=1),
+        "baseline_drift_mv": baseline_drift(filled, fs),
         **_line_measures(filled, fs, line_hz),
         **noise_measures(high_band, fs, rpeaks, missing),
     }
@@ -184,7 +191,16 @@ def assess_quality(record: ECGRecord) -> QualityReport:
     per_lead = [{key: float(values[i]) for key, values in measures.items()} for i in range(len(record.leads))]
     leads = tuple(LeadQuality(name, _problems(m, name in changed), m)
                   for name, m in zip(record.leads, per_lead))
-    return QualityReport(leads, line_hz, reversal, evidence)
+    return QualityReport(leads, raw.shape[1] / fs, line_hz, reversal, evidence)
+
+
+def baseline_drift(signal: np.ndarray, fs: float) -> np.ndarray:
+    """Per lead, the largest peak-to-peak of the baseline wander within DRIFT_WINDOW_S."""
+    wander = baseline(signal, fs)
+    window = int(DRIFT_WINDOW_S * fs)
+    last = max(0, wander.shape[1] - window)
+    starts = [*range(0, last, max(1, window // 2)), last]  # half-overlapping, the last one flush
+    return np.max([np.ptp(wander[:, start: start + window], axis=1) for start in starts], axis=0)
 
 
 def flat_share(signal: np.ndarray, fs: float) -> np.ndarray:

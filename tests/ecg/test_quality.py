@@ -221,3 +221,21 @@ def test_a_record_without_any_signal_is_unusable_without_error():
     report = assess_quality(_record(flat))
     assert report.verdict == "unusable" and report.suspected_reversal is None
     assert all(q.problems[0].name == "flat line" for q in report.leads)
+
+
+def test_drift_is_measured_within_ten_second_stretches(clean_ecg):
+    signal = np.tile(clean_ecg[:2], 6)  # 60 s of two leads
+    t = np.arange(signal.shape[1]) / FS
+    signal[0] += 0.04 * t                                   # slow 2.4 mV climb: 0.4 mV per 10 s
+    signal[1, 40 * FS: 50 * FS] += 1.0 * np.sin(2 * np.pi * 0.1 * t[: 10 * FS])  # one bump
+    report = assess_quality(_record(signal, leads=("I", "II")))
+    assert report.lead("I").measures["baseline_drift_mv"] == pytest.approx(0.4, abs=0.1)
+    assert report.lead("I").verdict == "good"
+    assert report.lead("II").measures["baseline_drift_mv"] == pytest.approx(2.0, rel=0.15)
+
+
+def test_long_records_are_judged_on_their_first_minutes(clean_ecg):
+    signal = np.tile(clean_ecg[6:8], 40)  # 400 s of V1, V2
+    report = assess_quality(_record(signal, leads=("V1", "V2")))
+    assert report.assessed_s == 300.0 and report.to_dict()["assessed_s"] == 300.0
+    assert report.verdict == "good"
