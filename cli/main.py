@@ -16,6 +16,7 @@ from ecg.errors import ECGError
 SUBCOMMANDS = {
     "info": "cli.info",
     "plot": "cli.plot",
+    "eval": "cli.eval",
     "measure": "cli.measure",
 }
 
