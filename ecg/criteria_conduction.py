@@ -44,7 +44,10 @@ def _incomplete_range(m: Measurements) -> list[Evidence] | None:
 
 
 def first_degree_av_block(m: Measurements) -> Statement | None:
-    return statement("1AVB", [check("pr_interval_ms", m.pr_interval_ms, ">", t.FIRST_DEGREE_AVB_PR_ABOVE_MS)])
+    """A long PR with P waves before (nearly) every beat, i.e. 1:1 conduction."""
+    return statement("1AVB", [
+        check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
+        check("pr_interval_ms", m.pr_interval_ms, ">", t.FIRST_DEGREE_AVB_PR_ABOVE_MS)])
 
 
 def complete_rbbb(m: Measurements) -> Statement | None:

@@ -121,8 +121,9 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
     # conduction
     StatementDefinition(
         "1AVB", "first degree av block", "conduction",
-        f"PR interval above {t.FIRST_DEGREE_AVB_PR_ABOVE_MS.value:g} ms",
-        (t.FIRST_DEGREE_AVB_PR_ABOVE_MS,), aliases=("prolonged pr interval",)),
+        f"PR interval above {t.FIRST_DEGREE_AVB_PR_ABOVE_MS.value:g} ms with P waves before at least "
+        f"{t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats (1:1 conduction)",
+        (t.FIRST_DEGREE_AVB_PR_ABOVE_MS, t.SINUS_P_WAVE_MIN_SHARE), aliases=("prolonged pr interval",)),
     StatementDefinition(
         "CRBBB", "complete right bundle branch block", "conduction",
         f"QRS at least {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms and rSR' in V1 or V2 or a predominantly "

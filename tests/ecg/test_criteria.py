@@ -172,9 +172,10 @@ def test_paced_rhythm_suppresses_qrs_and_st_criteria():
 
 # --- conduction -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pr, block", [(200.0, False), (200.1, True), (None, False)])
-def test_first_degree_av_block(pr, block):
-    assert ("1AVB" in codes(normal(pr_interval_ms=pr))) is block
+@pytest.mark.parametrize("pr, share, block", [
+    (200.0, 1.0, False), (200.1, 1.0, True), (None, 1.0, False), (250.0, 0.8, True), (250.0, 0.79, False)])
+def test_first_degree_av_block_needs_a_long_pr_with_one_to_one_conduction(pr, share, block):
+    assert ("1AVB" in codes(normal(pr_interval_ms=pr, p_wave_present_share=share))) is block
 
 
 RSR_V1 = {"V1": {"r_prime_present": True}}
