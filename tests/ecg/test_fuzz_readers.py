@@ -1,7 +1,8 @@
 """Fuzzing every reader: valid files of each format, damaged at random, must give records or ECGError.
 
 Each format gets a small valid file written here (WFDB, EDF+C, EDF+D with a gap, BDF, CSV, NPY,
-NPZ, a zip of a WFDB record) plus every file under tests/fixtures/vendor/ present when the tests
+NPZ, a zip of a WFDB record, and GE MUSE, HL7 aECG, Philips, SCP-ECG and DICOM files from
+tests/vendor_writers.py) plus every file under tests/fixtures/vendor/ present when the tests
 run. Hypothesis then
 truncates them, flips bytes, inserts garbage, empties them or swaps header fields, and
 read_ecgs must return valid records or raise ECGError: never another exception.
@@ -22,7 +23,8 @@ import wfdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecg import ECGError, ECGRecord, ReadOptions, read_ecgs
+from ecg import STANDARD_LEADS, ECGError, ECGRecord, ReadOptions, read_ecgs
+from tests import vendor_writers
 
 FS = 250
 LEADS = ["I", "II", "V1"]
@@ -105,8 +107,20 @@ def _write_zip(folder: Path, signal: np.ndarray) -> Sample:
     return Sample(folder, "bundle.zip", ("bundle.zip",))
 
 
+def _vendor(fmt: str, leads: list[str]):
+    """A writer of tests/vendor_writers.py (spec-following GE MUSE, HL7 aECG, Philips, SCP, DICOM)."""
+    def write(folder: Path, signal: np.ndarray) -> Sample:
+        twelve = np.stack([signal[i % 3] * (1 + 0.1 * i) for i in range(len(STANDARD_LEADS))])
+        rows = [STANDARD_LEADS.index(name) for name in leads]
+        getattr(vendor_writers, f"write_{fmt}")(folder / f"rec.{fmt}", twelve[rows], leads, FS)
+        return Sample(folder, f"rec.{fmt}", (f"rec.{fmt}",))
+    return write
+
+
 WRITERS = {"wfdb": _write_wfdb, "edf": _write_edf, "edf_d": _write_edf_d, "bdf": _write_bdf, "csv": _write_csv,
-           "npy": _write_npy, "npz": _write_npz, "zip": _write_zip}
+           "npy": _write_npy, "npz": _write_npz, "zip": _write_zip,
+           "muse": _vendor("muse", ["I", "II", "V1", "V2", "V3", "V4", "V5", "V6"]),
+           **{fmt: _vendor(fmt, list(STANDARD_LEADS)) for fmt in ("hl7aecg", "philips", "scp", "dicom")}}
 
 
 def _vendor_files() -> list[Path]:
