@@ -124,3 +124,27 @@ def test_clean_returns_a_new_record(ecg):
 def test_cutoff_above_nyquist_is_an_ecg_error(ecg):
     with pytest.raises(ECGError, match="outside 0-50 Hz"):
         bandpass(ecg[:, ::5], 100, 0.5, 60.0)
+
+
+def _beats_with_st(st_mv: float, n: int = 10 * FS, rr: int = 428) -> tuple[np.ndarray, list[int]]:
+    """P, QRS, a flat ST segment shifted by ``st_mv`` from J to 200 ms, and T, at 70 bpm."""
+    x = np.zeros(n)
+    beats = list(range(FS // 2, n - FS // 2, rr))
+    for beat in beats:
+        t = (np.arange(n) - beat) / FS
+        x += 0.15 * np.exp(-0.5 * ((t + 0.16) / 0.02) ** 2)
+        x += 1.2 * np.exp(-0.5 * (t / 0.01) ** 2) - 0.2 * np.exp(-0.5 * ((t - 0.025) / 0.008) ** 2)
+        x[(t > 0.04) & (t < 0.20)] += st_mv
+        x += 0.3 * np.exp(-0.5 * ((t - 0.28) / 0.04) ** 2)
+    return x, beats
+
+
+@pytest.mark.parametrize("st_mv", [0.0, 0.2, -0.2])
+def test_baseline_removal_keeps_the_st_level(st_mv):
+    x, beats = _beats_with_st(st_mv)
+    y = remove_baseline(x[None, :], FS)[0]
+
+    def st_level(s, beat):  # J+60 ms against the PR segment
+        return s[beat + int(0.10 * FS)] - s[beat - int(0.07 * FS)]
+
+    assert np.median([st_level(y, b) for b in beats[1:-1]]) == pytest.approx(st_mv, abs=0.01)

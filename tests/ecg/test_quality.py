@@ -53,6 +53,15 @@ def _white_noise(x):
     return x + np.random.default_rng(4).normal(0, 0.08, x.size)
 
 
+def _muscle_noise(x):
+    """Electromyographic noise: white noise band-limited to 20-150 Hz, 0.05 mV RMS."""
+    from scipy.signal import butter, sosfiltfilt
+
+    band = sosfiltfilt(butter(4, (20, 150), "bandpass", fs=FS, output="sos"),
+                       np.random.default_rng(8).standard_normal(x.size))
+    return x + 0.05 * band / band.std()
+
+
 def _flat(x):
     y = x.copy()
     y[1000:4000] = 0.0  # 6 s of a lost electrode
@@ -75,6 +84,7 @@ def _gap(x):
     (_hum_60, "V6", "power-line interference"),
     (_burst, "aVL", "burst noise"),
     (_white_noise, "V4", "static noise"),
+    (_muscle_noise, "V3", "static noise"),
     (_flat, "V5", "flat line"),
     (_clipped, "II", "clipping"),
     (_gap, "V1", "missing samples"),
