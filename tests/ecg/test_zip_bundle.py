@@ -49,12 +49,14 @@ def _npz_bytes(tmp_path: Path) -> bytes:
     return (tmp_path / "strip.npz").read_bytes()
 
 
-def test_records_do_not_depend_on_the_deleted_temporary_folder(tmp_path, example_hea):
-    before = set(Path(tempfile.gettempdir()).glob("ecg-bundle-*"))
+def test_records_do_not_depend_on_the_deleted_temporary_folder(tmp_path, example_hea, monkeypatch):
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     [record] = read_ecgs(_zip(tmp_path / "b.zip", _wfdb_pair(example_hea)))
-    assert set(Path(tempfile.gettempdir()).glob("ecg-bundle-*")) == before
+    assert list(private_tmp.iterdir()) == []
     assert record.source == f"{tmp_path / 'b.zip'}:records/ludb_1.hea"
-    assert tempfile.gettempdir() not in repr(record.metadata)
+    assert str(private_tmp) not in repr(record.metadata)
     assert not isinstance(record.signal.base, np.memmap) and float(np.abs(record.signal).sum()) > 0
 
 
