@@ -30,6 +30,13 @@ class Evidence:
     comparison: str
     source: str
 
+    def describe(self) -> str:
+        """One line for a reader, e.g. "pr_interval_ms = 232 ms > 200 ms"."""
+        unit = "" if self.unit in ("bool", "fraction", "ratio") else f" {self.unit}"
+        value = self.value if isinstance(self.value, bool) else f"{self.value:.3g}"
+        leads = f" [{', '.join(self.leads)}]" if self.leads else ""
+        return f"{self.measure}{leads} = {value}{unit} {self.comparison} {self.threshold_value:g}{unit}"
+
     def to_dict(self) -> dict:
         return {"measure": self.measure, "value": self.value, "unit": self.unit,
                 "leads": list(self.leads), "threshold": self.threshold,
@@ -49,6 +56,11 @@ class Statement:
     category: str
     evidence: tuple[Evidence, ...]
     lead_group: str | None = None
+
+    def describe(self) -> str:
+        """The statement and its evidence in one line, e.g. for a report or an answer."""
+        where = f" in {self.lead_group} leads" if self.lead_group else ""
+        return f"{self.name}{where}: " + "; ".join(e.describe() for e in self.evidence)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "name": self.name, "category": self.category,

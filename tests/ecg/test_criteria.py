@@ -323,6 +323,15 @@ def test_st_elevation_evidence_names_leads_and_count():
     assert [(e.measure, e.value) for e in per_lead] == [("per_lead.II.st_j_mv", 0.2), ("per_lead.aVF.st_j_mv", 0.15)]
 
 
+def test_statements_describe_their_evidence_in_one_line():
+    found = {s.code: s for s in evaluate(normal({"II": {"st_j_mv": 0.2}, "aVF": {"st_j_mv": 0.15}},
+                                                pr_interval_ms=232.0))}
+    assert found["1AVB"].describe() == ("first degree av block: p_wave_present_share = 1 >= 0.8; "
+                                        "pr_interval_ms = 232 ms > 200 ms")
+    assert found["STE_"].describe().startswith("non-specific st elevation in inferior leads: leads of the "
+                                               "inferior group meeting the criterion [II, aVF] = 2 leads >= 2 leads")
+
+
 # --- numeric ranges -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("feature, value, expected", [
