@@ -257,6 +257,13 @@ def definition(code: str) -> StatementDefinition:
     return STATEMENTS[code]
 
 
+def codes_for(answer: str) -> list[str]:
+    """The codes whose statement answers an ECG-QA string (its name or an alias), e.g.
+    "extrasystoles" -> ["PVC", "PAC"]; [] for a string no statement answers."""
+    wanted = answer.strip().lower()
+    return [d.code for d in STATEMENTS.values() if wanted == d.name or wanted in d.aliases]
+
+
 def knowledge_base() -> list[dict]:
     """Every statement with its rule in words, thresholds, values, units and sources."""
     return [d.to_dict() for d in STATEMENTS.values()]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ecg import thresholds
-from ecg.scp_codes import NUMERIC_FEATURES, NUMERIC_RANGES, STATEMENTS, knowledge_base
+from ecg.scp_codes import NUMERIC_FEATURES, NUMERIC_RANGES, STATEMENTS, codes_for, knowledge_base
 from ecg.thresholds import Threshold, all_thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,3 +83,11 @@ def test_knowledge_base_lists_every_statement_with_cited_thresholds():
         assert "Threshold(" not in entry["definition"], entry["code"]
         for threshold in entry["thresholds"]:
             assert threshold["source"] and threshold["unit"]
+
+
+def test_ecgqa_strings_lead_to_the_codes_that_answer_them():
+    assert codes_for("Sinus Rhythm ") == ["SR"]
+    assert codes_for("extrasystoles") == ["PVC", "PAC"]
+    assert codes_for("prolonged pr interval") == ["1AVB"]
+    assert codes_for("above the normal range of qt corrected") == ["QTC_ABOVE"]
+    assert codes_for("myocardial infarction in inferior leads") == []
