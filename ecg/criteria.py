@@ -18,24 +18,22 @@ from ecg import thresholds as t
 from ecg.criteria_numeric import numeric_feature, numeric_range, numeric_ranges
 from ecg.criteria_types import Evidence, Statement
 from ecg.measurements import Measurements
-from ecg.scp_codes import knowledge_base
+from ecg.scp_codes import codes_for, knowledge_base
 
-__all__ = ["Evidence", "Statement", "evaluate", "knowledge_base", "numeric_feature", "numeric_range",
-           "numeric_ranges", "paced_dominant"]
+__all__ = ["Evidence", "Statement", "codes_for", "evaluate", "knowledge_base", "numeric_feature",
+           "numeric_range", "numeric_ranges", "paced_dominant"]
 
 
 def paced_dominant(m: Measurements) -> bool:
-    """Whether paced beats are more than the dominant share of all beats."""
+    """Whether paced beats make up more than PACED_DOMINANT_SHARE of all beats."""
     return m.n_beats > 0 and m.paced_beats / m.n_beats > t.PACED_DOMINANT_SHARE.value
 
 
 def evaluate(m: Measurements) -> list[Statement]:
     """Every statement whose criteria the measurements meet, in a stable order by topic."""
-    rules = [*criteria_rhythm.RULES, *criteria_axis.RULES]
+    found = [rule(m) for rule in (*criteria_rhythm.RULES, *criteria_axis.RULES)]
     if not paced_dominant(m):
-        rules += [*criteria_conduction.RULES, *criteria_hypertrophy.RULES]
-    found = [rule(m) for rule in rules]
-    found = [s for s in found if s is not None]
-    if not paced_dominant(m):
+        found += [rule(m) for rule in (*criteria_conduction.RULES, *criteria_hypertrophy.RULES)]
         found += criteria_st_t.statements(m)
-    return found + criteria_numeric.statements(m)
+    found += criteria_numeric.statements(m)
+    return [s for s in found if s is not None]
