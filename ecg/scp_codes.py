@@ -131,7 +131,7 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         (t.COMPLETE_BBB_MIN_QRS_MS, t.RSR_PRIME_PATTERN, t.QRS_NET_AREA_ZERO)),
     StatementDefinition(
         "IRBBB", "incomplete right bundle branch block", "conduction",
-        f"QRS {t.INCOMPLETE_BBB_MIN_QRS_MS.value:g}-{t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms with the "
+        f"QRS at least {t.INCOMPLETE_BBB_MIN_QRS_MS.value:g} and below {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms with the "
         "right bundle-branch-block morphology",
         (t.INCOMPLETE_BBB_MIN_QRS_MS, t.COMPLETE_BBB_MIN_QRS_MS, t.RSR_PRIME_PATTERN, t.QRS_NET_AREA_ZERO)),
     StatementDefinition(
@@ -141,7 +141,7 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         (t.COMPLETE_BBB_MIN_QRS_MS, t.QRS_NET_AREA_ZERO)),
     StatementDefinition(
         "ILBBB", "incomplete left bundle branch block", "conduction",
-        f"QRS {t.INCOMPLETE_BBB_MIN_QRS_MS.value:g}-{t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms with the "
+        f"QRS at least {t.INCOMPLETE_BBB_MIN_QRS_MS.value:g} and below {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms with the "
         "left bundle-branch-block morphology",
         (t.INCOMPLETE_BBB_MIN_QRS_MS, t.COMPLETE_BBB_MIN_QRS_MS, t.QRS_NET_AREA_ZERO)),
     StatementDefinition(
