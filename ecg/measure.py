@@ -9,16 +9,14 @@ for a record that ``make_record`` accepted: what cannot be measured is None with
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
-from scipy.signal import butter, resample_poly, sosfiltfilt
 
 from ecg.beats import IRREGULAR_RHYTHM, Beats, find_beats, median_beat, rr_irregularity
 from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
+from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
 
@@ -26,7 +24,9 @@ ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
 BAND_HZ = (0.5, 40.0)           # baseline wander and mains/EMG out; P/QRS/T kept
 MIN_BEATS = 2                   # fewer dominant beats than this: no representative beat
-P_BEAT_CORRELATION = 0.7        # a beat's P window vs the representative P: P wave present (odd LUDB half: sinus >= 0.7 of beats, AF <= 0.15)
+# A beat's P window correlates this well with the representative P: it has a P wave. On the odd
+# LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
+P_BEAT_CORRELATION = 0.7
 P_PRESENT_SHARE = 0.5           # below this share of beats with a P wave, P values are null
 
 
@@ -59,33 +59,11 @@ def _prepare(record: ECGRecord, notes: dict[str, str]) -> tuple[np.ndarray, np.n
     signal = record.signal[:, : int(MAX_ANALYSED_S * record.fs)].astype(np.float64)
     if record.duration_s > MAX_ANALYSED_S:
         notes["n_beats"] = f"the first {MAX_ANALYSED_S:.0f} s of {record.duration_s:.0f} s were measured"
-    gaps = np.isnan(signal)
-    filled = _fill_gaps(signal, gaps)
-    spikes = detect_pacing_spikes(filled, record.fs)
-    filled = remove_pacing_spikes(filled, spikes, record.fs)
-    ratio = Fraction(ANALYSIS_FS / record.fs).limit_denominator(1000)
-    if ratio != 1:
-        filled = resample_poly(filled, ratio.numerator, ratio.denominator, axis=-1)
-        keep = np.round(np.arange(filled.shape[-1]) / float(ratio)).astype(int)
-        gaps = gaps[:, np.minimum(keep, gaps.shape[-1] - 1)]
-        spikes = np.round(spikes * float(ratio)).astype(int)
-    fs = ANALYSIS_FS
-    sos = butter(2, BAND_HZ, btype="bandpass", fs=fs, output="sos")
-    filtered = sosfiltfilt(sos, filled, axis=-1)
-    filtered[gaps] = np.nan
-    return filtered, spikes, fs
-
-
-def _fill_gaps(signal: np.ndarray, gaps: np.ndarray) -> np.ndarray:
-    """Each lead's NaN runs bridged by straight lines (flat at the ends)."""
-    if not gaps.any():
-        return signal
-    filled = signal.copy()
-    positions = np.arange(signal.shape[-1])
-    for lead, missing in enumerate(gaps):
-        if missing.any():
-            filled[lead, missing] = np.interp(positions[missing], positions[~missing], signal[lead, ~missing])
-    return filled
+    spikes = detect_pacing_spikes(fill_gaps(signal, record.fs, np.inf), record.fs)
+    signal = remove_pacing_spikes(signal, spikes, record.fs)
+    signal, fs = resample(signal, record.fs, ANALYSIS_FS)
+    spikes = np.round(spikes * fs / record.fs).astype(int)
+    return bandpass(signal, fs, *BAND_HZ), spikes, fs
 
 
 def _rhythm(result: Measurements, beats: Beats, fs: float) -> None:
