@@ -1,4 +1,4 @@
-"""Vendor formats: real Philips and DICOM files against their own metadata, spec-following
+"""Vendor formats: real Philips, GE MUSE and DICOM files against their own metadata, spec-following
 round trips for all five formats, and malformed files that must raise ECGError."""
 
 from __future__ import annotations
@@ -275,3 +275,66 @@ def _drop_scp_section(data: bytes, section_id: int) -> bytes:
         if struct.unpack_from("<H", record, pointer)[0] == section_id:
             struct.pack_into("<HII", record, pointer, section_id, 0, 0)
     return bytes(record)
+
+
+# --- real GE MUSE file (ecg2dcm examples; see tests/fixtures/vendor/README.md) ------------------
+
+MUSE_REAL = FIXTURES / "ge_muse_guangxi_sinus_rhythm.xml"
+
+
+def _beat_peaks(signal: np.ndarray, fs: float, min_rr_s: float) -> np.ndarray:
+    """QRS positions: peaks of the summed absolute slope of all leads."""
+    activity = np.abs(np.diff(signal, axis=1)).sum(axis=0)
+    beats, _ = find_peaks(activity, distance=int(min_rr_s * fs), height=0.5 * np.percentile(activity, 99))
+    return beats
+
+
+def _median_qrs_peak_to_peak(row: np.ndarray, beats: np.ndarray, half_width: int) -> float:
+    return float(np.median([np.ptp(row[b - half_width:b + half_width]) for b in beats]))
+
+
+def test_real_muse_file_shape_and_leads():
+    """GE MUSE 9.0.9 export (MAC P cart): 8 stored rhythm leads of 5000 samples at 500 Hz,
+    4.88 uV per bit; III, aVR, aVL and aVF are derived by the reader."""
+    record = read_ecg(MUSE_REAL)
+    assert (record.format, record.fs, record.leads) == ("muse", 500.0, STANDARD_LEADS)
+    assert record.signal.shape == (12, 5000)  # 10 s, no calibration pulse or padding to cut
+    assert "warnings" not in record.metadata
+    lead_i, lead_ii = record.lead("I"), record.lead("II")
+    np.testing.assert_allclose(record.lead("III"), lead_ii - lead_i, atol=1e-6)
+    np.testing.assert_allclose(record.lead("aVF"), lead_ii - lead_i / 2, atol=1e-6)
+
+
+def test_real_muse_file_matches_its_own_measurements():
+    """The file's 12SL analysis counted 16 QRS complexes at 97 bpm and measured R, Q and S
+    amplitudes (uV) on its median beats, the limb leads III-aVF on GE's own derived leads."""
+    record = read_ecg(MUSE_REAL)
+    ecg = record.signal.astype(np.float64)
+    beats = _beat_peaks(ecg, record.fs, min_rr_s=0.4)
+    assert len(beats) == 16  # <QRSCount>16</QRSCount>
+    assert np.median(np.diff(beats)) * 1000 / record.fs == pytest.approx(60000 / 97, rel=0.02)
+    # R plus the deeper of Q and S from <AmplitudeMeasurements>: the QRS peak-to-peak amplitude.
+    qrs_peak_to_peak_uv = {"I": 1005 + 234, "II": 1712, "III": 966 + 39, "aVR": 1359, "aVL": 190 + 556,
+                           "aVF": 1210 + 24, "V1": 585 + 956, "V2": 1790 + 2088, "V3": 2025 + 1024,
+                           "V4": 2698 + 390, "V5": 2254 + 195, "V6": 1747 + 39}
+    for lead, expected_uv in qrs_peak_to_peak_uv.items():
+        measured = _median_qrs_peak_to_peak(ecg[record.leads.index(lead)], beats, half_width=20)
+        assert measured == pytest.approx(expected_uv / 1000, rel=0.05), lead
+
+
+def test_real_muse_file_metadata():
+    meta = read_ecg(MUSE_REAL).metadata
+    assert meta["vendor_format_version"] == "9.0.9.18167"
+    assert meta["patient"] == {"age_years": 11, "sex": "M"}
+    assert meta["acquired_at"] == "2024-01-01T10:35:17"
+    assert meta["device"]["model"] == "MAC P"
+    assert meta["statements"] == ["窦性心律", "ST段抬高（提示心室早期复极）"]  # sinus rhythm; ST elevation
+    assert meta["statements_source"] == "confirmed"
+    measured = meta["device_measurements"]
+    assert {k: measured[k] for k in ("heart_rate_bpm", "pr_interval_ms", "qrs_duration_ms", "qt_interval_ms",
+                                     "qtc_fridericia_ms", "p_axis_deg", "qrs_axis_deg", "t_axis_deg")} == {
+        "heart_rate_bpm": 97, "pr_interval_ms": 122, "qrs_duration_ms": 74, "qt_interval_ms": 328,
+        "qtc_fridericia_ms": 384, "p_axis_deg": 31, "qrs_axis_deg": 63, "t_axis_deg": 49}
+    assert meta["filters_hz"] == {"highpass": 0.56, "lowpass": 150.0, "notch": 50.0}
+    assert meta["median_beats_in_file"] == 8
+    assert "Anonymous" not in str(meta) and "00000000" not in str(meta)  # no name or patient id
