@@ -8,6 +8,7 @@ from pathlib import Path
 import wfdb
 
 from ecg.errors import ECGError
+from ecg.io.common import describe_exception
 from ecg.record import ECGRecord, make_record
 
 # Formats whose size follows from the sample count; FLAC-compressed ones (5xx) do not.
@@ -23,7 +24,7 @@ def read_wfdb(path: Path, options) -> ECGRecord:
     try:
         header = wfdb.rdheader(record_base)
     except Exception as exc:  # wfdb raises many types for a malformed header
-        raise ECGError(header_path, f"unreadable WFDB header ({_describe(exc)})") from None
+        raise ECGError(header_path, f"unreadable WFDB header ({describe_exception(exc)})") from None
     _check_header(header, header_path, options)
     try:
         record = wfdb.rdrecord(record_base, physical=True, smooth_frames=True, return_res=32)
@@ -32,7 +33,7 @@ def read_wfdb(path: Path, options) -> ECGRecord:
     except ECGError:
         raise
     except Exception as exc:
-        raise ECGError(header_path, f"unreadable WFDB signal ({_describe(exc)})") from None
+        raise ECGError(header_path, f"unreadable WFDB signal ({describe_exception(exc)})") from None
     if record.p_signal is None:
         raise ECGError(header_path, "the record has no signal")
     units = options.units or [u or "mV" for u in record.units]
@@ -53,7 +54,7 @@ def _check_header(header, header_path: Path, options) -> None:
     n_signals = header.n_sig or 0
     if n_signals == 0:
         raise ECGError(header_path, "the header declares no signals")
-    described = len(header.sig_name or header.seg_name or [])
+    described = len(header.sig_name or getattr(header, "seg_name", None) or [])
     if not getattr(header, "seg_name", None) and described != n_signals:
         raise ECGError(header_path, f"the header declares {n_signals} signals but describes {described}")
     if n_signals > limits.max_leads:
@@ -93,9 +94,4 @@ def _check_signal_files(header, header_path: Path) -> None:
             raise ECGError(file_path, f"the signal file is truncated: {actual} bytes where the header "
                                       f"promises {expected} ({frames} samples x {len(channels)} "
                                       f"channels in format {fmt})")
-
-
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
 

@@ -99,6 +99,7 @@ def test_missing_data_file_is_named(tmp_path, example_hea):
 @pytest.mark.parametrize("header, message", [
     ("rec 2 0 1000\nrec.dat 16 200 16 0 0 0 0 I\nrec.dat 16 200 16 0 0 0 0 II\n", "sampling rate"),
     ("rec 2 500 1000\nrec.dat 16 200 16 0 0 0 0 I\n", "declares 2 signals but describes 1"),
+    ("rec 3 2\n", "declares 3 signals but describes 0"),
     ("rec 1 500 1000\nrec.dat 16 200 16 0 0 0 0 I\n", "truncated"),
     ("rec 1 500 1000\nother.dat 16 200 16 0 0 0 0 I\n", "other.dat named by the header is missing"),
 ])
