@@ -333,11 +333,14 @@ def swap_electrodes(signal: np.ndarray, leads: tuple[str, ...], pair: str) -> np
 
 
 def _polarities(beat: np.ndarray, fs: float) -> dict[str, float]:
-    """Signed P and net QRS deflections (mV) of a median beat starting at BEAT_WINDOW_S[0]."""
+    """Signed P and net QRS deflections (mV) of a median beat starting at BEAT_WINDOW_S[0].
+    The P wave is measured against the chord joining the ends of its window (the TP and PR
+    segments), the QRS against the PR end of that chord: both isoelectric in a sinus beat."""
     r = int(round(-BEAT_WINDOW_S[0] * fs))
     half = int(round(QRS_WINDOW_S * fs))
-    qrs = beat[r - half: r + half + 1]
-    p_wave = beat[r + int(round(P_WINDOW_S[0] * fs)): r + int(round(P_WINDOW_S[1] * fs))]
+    p_wave = beat[r + int(round(P_WINDOW_S[0] * fs)): r + int(round(P_WINDOW_S[1] * fs)) + 1]
+    p_wave = p_wave - np.linspace(p_wave[0], p_wave[-1], p_wave.size)
+    qrs = beat[r - half: r + half + 1] - beat[r + int(round(P_WINDOW_S[1] * fs))]
     return {"p": float(p_wave[np.argmax(np.abs(p_wave))]), "qrs": float(qrs.max() + qrs.min())}
 
 
