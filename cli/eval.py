@@ -48,7 +48,8 @@ def add_parser(subparsers) -> None:
     reports.add_argument("--drafts", required=True, help="JSON lines {id, report} or one report per line")
     reports.add_argument("--references", required=True, help="the reference reports, same format")
     reports.add_argument("--bertscore-model", default=None, metavar="DIR", help="a local BERTScore model folder")
-    reports.add_argument("--bertscore-layers", type=int, default=9)
+    reports.add_argument("--bertscore-layers", type=int, default=None,
+                         help="the model layer BERTScore reads (needed for models bert-score does not know)")
     reports.set_defaults(run=run_reports)
 
     intervals = tasks.add_parser("intervals", help="interval measurement against LUDB's expert annotations")

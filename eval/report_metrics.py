@@ -56,15 +56,20 @@ def rouge_l(hypotheses: list[str], references: list[str]) -> float:
     return sum(values) / len(values)
 
 
-def bert_score_f1(hypotheses: list[str], references: list[str], model_dir: str, num_layers: int) -> float:
+def bert_score_f1(hypotheses: list[str], references: list[str], model_dir: str, num_layers: int | None) -> float:
+    """Mean BERTScore F1; the layer is bert-score's choice for a model it knows by name
+    (model2layers), else ``num_layers`` must be given."""
     from bert_score import score
+    from bert_score.utils import model2layers
 
+    if num_layers is None and model_dir not in model2layers:
+        raise ECGError(model_dir, "bert-score has no default layer for this model: name one (--bertscore-layers)")
     _, _, f1 = score(hypotheses, references, model_type=model_dir, num_layers=num_layers, verbose=False)
     return float(f1.mean())
 
 
 def report_metrics(hypotheses: list[str], references: list[str], *, wordnet=None,
-                   bertscore_model: str | None = None, bertscore_layers: int = 9) -> dict:
+                   bertscore_model: str | None = None, bertscore_layers: int | None = None) -> dict:
     """Every metric of the module docstring; ``skipped`` names what could not run, and why."""
     if len(hypotheses) != len(references) or not hypotheses:
         raise ECGError(None, f"{len(hypotheses)} drafts for {len(references)} reference reports: "

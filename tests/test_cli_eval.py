@@ -69,3 +69,25 @@ def test_eval_reports(tmp_path, capsys):
 def test_eval_intervals_runs_the_interval_benchmark(tmp_path, capsys):
     assert main(["eval", "intervals", "--data", str(tmp_path), "--no-neurokit"]) == 1
     assert "no LUDB records" in capsys.readouterr().err
+
+
+def test_eval_ecgqa_official_sample_on_an_npz_of_ecgs(tmp_path, capsys):
+    import numpy as np
+
+    leads = np.array(["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"])
+    signal = np.random.default_rng(0).standard_normal((3, 12, 1000)).astype(np.float16)
+    np.savez(tmp_path / "ecgs.npz", ecg_id=np.array([1, 2, 3]), signal=signal, fs=np.array(100), leads=leads)
+    items = [question(i, [1 + i % 3, 1 + (i + 1) % 3], ["none"]) for i in range(20)]
+    items += [question(100 + i, 1, ["no"], 26, "single-verify", "noise", attribute=["static noise"])
+              for i in range(10)]
+    write_questions(tmp_path / "qa" / "valid" / "1.json", items)
+    write_questions(tmp_path / "qa" / "train" / "1.json", [question(1000, [1, 2], ["none"])])
+    code = main(["eval", "ecgqa", "--qa", str(tmp_path / "qa" / "valid"), "--records", str(tmp_path / "ecgs.npz"),
+                 "--layout", "npz", "--sample", "--predictor", "majority", "--train", str(tmp_path / "qa" / "train"),
+                 "--out", str(tmp_path / "run"), "--no-progress"])
+    assert code == 0
+    results = json.loads((tmp_path / "run" / "results.json").read_text())
+    # the 10% sample keeps 2 of the 20 comparisons and 1 of the 10 noise questions; noise is not
+    # asked of these (pre-filtered) signals
+    assert results["coverage"]["questions"] == 3 and results["coverage"]["excluded_attribute_types"] == 1
+    assert results["overall"] == {"correct": 2, "total": 2, "exact_match": 1.0}

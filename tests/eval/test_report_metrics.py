@@ -61,3 +61,30 @@ def test_reports_are_paired_by_id(tmp_path):
         read_reports(drafts)
     with pytest.raises(ECGError, match="need the same number"):
         report_metrics([], [])
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory):
+    """A randomly initialised 2-layer BERT and its word-level vocabulary, saved as a model folder."""
+    transformers = pytest.importorskip("transformers")
+    folder = tmp_path_factory.mktemp("tiny_bert")
+    words = "[PAD] [UNK] [CLS] [SEP] [MASK] sinus rhythm normal axis left bundle branch block".split()
+    tokenizer = transformers.BertTokenizerFast(vocab={w: i for i, w in enumerate(words)}, model_max_length=64)
+    tokenizer.save_pretrained(folder)
+    config = transformers.BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=2,
+                                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
+    transformers.BertModel(config).save_pretrained(folder)
+    return str(folder)
+
+
+def test_bertscore_with_a_local_model_folder(tiny_bert):
+    pytest.importorskip("bert_score")
+    same = report_metrics(["sinus rhythm normal axis"], ["sinus rhythm normal axis"],
+                          bertscore_model=tiny_bert, bertscore_layers=2)
+    other = report_metrics(["sinus rhythm normal axis"], ["left bundle branch block"],
+                           bertscore_model=tiny_bert, bertscore_layers=2)
+    assert same["bertscore_f1"] == pytest.approx(1.0, abs=1e-5)
+    assert other["bertscore_f1"] < same["bertscore_f1"]
+    assert "bertscore" not in same["skipped"]
+    with pytest.raises(ECGError, match="--bertscore-layers"):
+        report_metrics(["a"], ["a"], bertscore_model=tiny_bert)
