@@ -39,7 +39,10 @@ TRAPEZIUM_REFERENCE_S = 0.15     # trapezium reference point: this far past the 
 P_SEARCH_S = 0.4                 # P onset lies within this before QRS onset
 P_END_GAP_S = 0.02               # P offset at the latest this before QRS onset
 P_GAP_AFTER_T_S = 0.04           # the P search starts this long after the previous T offset
-P_TRAPEZIUM_REFERENCE_S = 0.13
+P_HUMP_FRACTION = 0.5            # both humps of a notched P: its ends are sought from the outermost
+#                                  samples around the peak above this share of the peak magnitude
+P_ONSET_REFERENCE_S = 0.08       # trapezium reference points of the P wave's two ends
+P_OFFSET_REFERENCE_S = 0.08
 P_MIN_AMPLITUDE_MV = 0.04        # spatial P magnitude for a P wave to count
 P_DURATION_S = (0.04, 0.18)      # a P wave outside this span is something else
 P_EDGE_LEVEL_S = 0.01            # a lead's level at either end of the P search: mean over this
@@ -159,9 +162,9 @@ def p_wave(beat: np.ndarray, qrs_onset: int, search_start: int,
     peak = int(np.argmax(magnitude[:stop - start]))
     if magnitude[peak] < P_MIN_AMPLITUDE_MV:
         return None, None, None
-    reference = int(P_TRAPEZIUM_REFERENCE_S * fs)
-    onset = _trapezium_end(magnitude, peak, 0, reference, forward=False)
-    offset = _trapezium_end(magnitude, peak, magnitude.size, reference, forward=True)
+    first, last = _region_above(magnitude, peak, P_HUMP_FRACTION * magnitude[peak])
+    onset = _trapezium_end(magnitude, first, 0, int(P_ONSET_REFERENCE_S * fs), forward=False)
+    offset = _trapezium_end(magnitude, last, magnitude.size, int(P_OFFSET_REFERENCE_S * fs), forward=True)
     if onset is None or offset is None or not P_DURATION_S[0] * fs <= offset - onset <= P_DURATION_S[1] * fs:
         return None, None, None
     return start + onset, start + peak, start + offset
@@ -178,6 +181,14 @@ def delineate(beat: np.ndarray, r_index: int, fs: float, rr_samples: float) -> F
     p_onset, p_peak, p_offset = p_wave(beat, qrs_onset,
                                        int(previous_t_end + P_GAP_AFTER_T_S * fs), fs)
     return Fiducials(qrs_onset, qrs_offset, t_peak, t_offset, p_onset, p_peak, p_offset)
+
+
+def _region_above(curve: np.ndarray, peak: int, level: float) -> tuple[int, int]:
+    """First and last index of the run of samples around ``peak`` that stay at or above level."""
+    below = np.flatnonzero(curve < level)
+    before, after = below[below < peak], below[below > peak]
+    return (int(before[-1]) + 1 if before.size else 0,
+            int(after[0]) - 1 if after.size else curve.size - 1)
 
 
 def _quiet_edge(below: np.ndarray, run: int) -> int | None:
