@@ -4,8 +4,9 @@
    subset (ptbxl_subset_100hz.npz); noise questions are not asked of it (it was band-pass
    filtered before it reached us).
 2. ECG-QA numeric-feature comparisons (templates 68-70, template and paraphrased versions):
-   the rules baseline on every answerable question; the majority baseline fit on the template
-   train shard 260000 and scored on the answerable valid questions.
+   the rules baseline and the replica of ECG-QA's own NeuroKit2 derivation on every answerable
+   question; the majority baseline fit on the template train shard 260000 and scored on the
+   answerable valid questions.
 3. LUDB-derived ECG-QA-style questions (finetune.questions_ludb + finetune.instructions, from the
    cardiologists' diagnoses in ludb.csv), patients of the held-out split only: the rules
    baseline (records read from ludb/data) and the majority baseline fit on the training split.
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from eval.baselines import MajorityBaseline, RulesBaseline  # noqa: E402
 from eval.cache import ECGCache  # noqa: E402
 from eval.ecgqa_data import load_questions  # noqa: E402
+from eval.neurokit_baseline import NeuroKitReplicaBaseline  # noqa: E402
 from eval.records import open_records  # noqa: E402
 from eval.run import coverage, run_ecgqa  # noqa: E402
 
@@ -102,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         table += result_rows(f"rules, ECG-QA {version} 260000+60000", results)
         cached = "cold cache" if version == "template" else "warm cache"
         speeds.append((f"rules, ECG-QA {version} (PTB-XL subset, 100 Hz, {cached})", results["throughput"]))
+    replica = run_ecgqa(load_questions([ecgqa / "template" / "train" / "260000.json", ecgqa / "template" / "valid"]),
+                        subset, NeuroKitReplicaBaseline(cache), args.out / "neurokit_template", progress=False)
+    table += result_rows("neurokit-replica, ECG-QA template 260000+60000", replica)
     majority = MajorityBaseline(load_questions([ecgqa / "template" / "train" / "260000.json"]))
     valid = load_questions([ecgqa / "template" / "valid"])
     table += result_rows("majority, ECG-QA template valid 60000",

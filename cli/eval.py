@@ -14,7 +14,7 @@ from ecg.errors import ECGError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INTERVAL_BENCHMARK = REPO_ROOT / "benchmarks" / "intervals.py"
-PREDICTORS = ("rules", "majority")
+PREDICTORS = ("rules", "majority", "neurokit-replica")
 
 
 def add_parser(subparsers) -> None:
@@ -33,7 +33,8 @@ def add_parser(subparsers) -> None:
                     help="run folder (predictions.jsonl, results.json, results.md); rerun to resume; "
                          "a name ending in .json also gets a copy of the results")
     qa.add_argument("--predictor", choices=PREDICTORS, default="rules",
-                    help="rules: measurement + criteria engines; majority: most frequent answer per template")
+                    help="rules: measurement + criteria engines; majority: most frequent answer per template; "
+                         "neurokit-replica: ECG-QA's own NeuroKit2 derivation of numeric features (68-70)")
     qa.add_argument("--train", nargs="+", metavar="FILE_OR_DIR", help="training questions (majority)")
     qa.add_argument("--sample", action="store_true", help="ECG-QA's 10%% evaluation sample (seed 42)")
     qa.add_argument("--limit", type=int, default=None, help="the first N answerable questions only")
@@ -85,11 +86,14 @@ def run_ecgqa(args: argparse.Namespace) -> int:
 def _predictor(args: argparse.Namespace, cache):
     from eval.baselines import MajorityBaseline, RulesBaseline
     from eval.ecgqa_data import load_questions
+    from eval.neurokit_baseline import NeuroKitReplicaBaseline
 
     if args.predictor == "majority":
         if not args.train:
             raise ECGError(None, "the majority baseline needs training questions: --train FILE_OR_DIR")
         return MajorityBaseline(load_questions(args.train, args.answers))
+    if args.predictor == "neurokit-replica":
+        return NeuroKitReplicaBaseline(cache)
     return RulesBaseline(cache)
 
 

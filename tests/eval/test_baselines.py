@@ -8,6 +8,7 @@ from ecg.record import make_record
 from eval.baselines import MajorityBaseline, RulesBaseline, numeric_comparison
 from eval.cache import ECGCache
 from eval.ecgqa_data import Question
+from eval.neurokit_baseline import NeuroKitReplicaBaseline, ecgqa_features
 from tests.conftest import synthetic_12lead
 
 
@@ -111,3 +112,17 @@ def test_rules_on_simulated_ecgs_see_the_heart_rate_return_to_normal(tmp_path):
     # a second baseline over the same cache measures nothing again
     again = RulesBaseline(ECGCache(tmp_path / "cache"))
     assert again.predict([q(1, 68, [])], {1: None, 2: None}) == [became_normal]
+
+
+@pytest.mark.slow
+def test_the_neurokit_replica_sees_the_heart_rate_return_to_normal():
+    records = {}
+    for ecg_id, rate in ((1, 125), (2, 70)):
+        signal, leads = synthetic_12lead(heart_rate=rate, seed=ecg_id, fs=100)
+        records[ecg_id] = make_record(signal, 100, leads, source=f"sim{rate}", format="synthetic")
+    features = ecgqa_features(records[2])
+    assert features["rr interval"] == pytest.approx(60 / 70, abs=0.02)
+    replica = NeuroKitReplicaBaseline()
+    became_normal, other = replica.predict([q(1, 68, []), q(2, 47, [], "comparison_consecutive-query", "scp_code")],
+                                           records)
+    assert "rr interval" in became_normal and other == ["none"]
