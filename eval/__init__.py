@@ -1,5 +1,8 @@
-"""Evaluation: ECG-QA exact match (ecgqa_data, sampling, records, run, scoring), baselines that
-need no language model, and report-draft metrics (report_metrics, wordnet).
+"""Evaluation: ECG-QA exact match and report-draft metrics.
 
-A question answerer plugs in through eval.predictor.Predictor.
+ecgqa_data (question files), sampling (ECG-QA's 10% sample), records (ecg_id -> record), run
+(the resumable batched runner), cache (per-ECG derived values), scoring (exact match and its
+tables), baselines and neurokit_baseline (answerers without a language model), report_metrics
+and wordnet (BLEU, METEOR, ROUGE-L, BERTScore). A question answerer plugs in through
+eval.predictor.Predictor.
 """
