@@ -164,6 +164,10 @@ def print_table(title: str, rows: list[dict], with_neurokit: bool) -> None:
             line += (f" {n['measured']:.0%} | {n['mean']:+.1f} | {n['sd']:.1f} | {n['mae']:.1f} | "
                      f"{o['mae'] / n['mae']:.2f} |")
         print(line)
+    without_p = [r for r in rows if r["ref"]["p_duration_ms"] is None]
+    false_p = sum(r["ours"]["p_duration_ms"] is not None for r in without_p)
+    print(f"\nP duration reported on {false_p} of the {len(without_p)} records annotated without P waves"
+          + (f" (NeuroKit2: {sum(r['nk']['p_duration_ms'] is not None for r in without_p)})" if nk else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

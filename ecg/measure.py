@@ -27,7 +27,7 @@ MIN_BEATS = 2                   # fewer dominant beats than this: no representat
 # A beat's P window correlates this well with the representative P: it has a P wave. On the odd
 # LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
 P_BEAT_CORRELATION = 0.7
-P_PRESENT_SHARE = 0.5           # below this share of beats with a P wave, P values are null
+P_PRESENT_SHARE = 0.6           # below this share of beats with a P wave, P values are null
 
 
 def measure(record: ECGRecord) -> Measurements:
