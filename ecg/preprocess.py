@@ -162,7 +162,7 @@ class CleanOptions:
     """What ``clean`` does; the defaults keep diagnostic content (ST level, QRS amplitude).
 
     No low-pass by default: recorders already limit their bandwidth, and a 150 Hz low-pass
-    would cost more time than the rest of ``clean`` together.
+    would add two filter sections to the high-pass's one.
     """
 
     target_fs: float | None = None             # resample to this rate first; None keeps fs
