@@ -72,7 +72,8 @@ def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: fl
     if n_beats >= 3:
         median_rr = float(np.nanmedian(rr))
         premature = rr < PREMATURE_RR_RATIO * median_rr
-        regular = rr_irregularity(rr[1:] / fs) <= IRREGULAR_RHYTHM
+        irregularity = rr_irregularity(rr[1:] / fs)
+        regular = irregularity is not None and irregularity <= IRREGULAR_RHYTHM
         kinds[same_shape & premature & regular] = "S"
     kinds[~same_shape & premature] = "V"
     kinds[~same_shape & ~premature] = "Q"

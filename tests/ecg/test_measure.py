@@ -182,3 +182,11 @@ def test_each_complete_beat_has_its_own_intervals(regular):
         assert beat.qrs_ms == pytest.approx(regular.qrs_duration_ms, abs=8)
         assert beat.pr_ms == pytest.approx(regular.pr_interval_ms, abs=12)
         assert beat.qt_ms == pytest.approx(regular.qt_interval_ms, abs=20)
+
+
+@pytest.mark.parametrize("fs", [50, 128, 2000])
+@pytest.mark.parametrize("duration_s", [1.0, 2.5])
+def test_short_or_odd_rate_noise_is_measured_without_error(fs, duration_s):
+    noise = np.random.default_rng(fs).normal(0.0, 0.1, (3, int(duration_s * fs)))
+    m = _measure(noise, fs=fs, leads=["II", "V1", "V5"])
+    json.dumps(m.to_dict(), allow_nan=False)
