@@ -2,10 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecg import ECGError, make_record
-from ecg.preprocess import (CleanOptions, bandpass, clean, detect_line_frequency, fill_gaps,
-                            notch_line, remove_baseline, resample)
+from ecg.preprocess import (MAX_FILLED_GAP_S, CleanOptions, bandpass, clean, clean_signal,
+                            detect_line_frequency, fill_gaps, notch_line, remove_baseline, resample)
 from tests.conftest import synthetic_12lead
 
 FS = 500
@@ -148,3 +150,19 @@ def test_baseline_removal_keeps_the_st_level(st_mv):
         return s[beat + int(0.10 * FS)] - s[beat - int(0.07 * FS)]
 
     assert np.median([st_level(y, b) for b in beats[1:-1]]) == pytest.approx(st_mv, abs=0.01)
+
+
+@settings(max_examples=30, deadline=None)
+@given(fs=st.sampled_from([50.0, 100.0, 128.0, 250.0, 360.0, 500.0, 1000.0]),
+       target=st.one_of(st.none(), st.sampled_from([100.0, 250.0, 500.0])),
+       seconds=st.floats(1.0, 12.0), gap_s=st.floats(0.0, 1.0), seed=st.integers(0, 2**16))
+def test_clean_signal_handles_any_rate_and_gap(fs, target, seconds, gap_s, seed):
+    rng = np.random.default_rng(seed)
+    n = int(seconds * fs)
+    x = rng.standard_normal((3, n)).cumsum(axis=1) * 0.01
+    x[1, n // 3: n // 3 + int(gap_s * fs)] = np.nan
+    y, new_fs = clean_signal(x, fs, CleanOptions(target_fs=target))
+    assert new_fs == (target or fs)
+    assert y.shape == (3, pytest.approx(n * new_fs / fs, abs=1))
+    assert np.isfinite(y[[0, 2]]).all()
+    assert np.isnan(y[1]).any() == (int(gap_s * fs) > round(MAX_FILLED_GAP_S * fs))

@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecg import make_record, read_ecg
 from ecg.leads import STANDARD_LEADS
@@ -249,3 +251,20 @@ def test_long_records_are_judged_on_their_first_minutes(clean_ecg):
     report = assess_quality(_record(signal, leads=("V1", "V2")))
     assert report.assessed_s == 300.0 and report.to_dict()["assessed_s"] == 300.0
     assert report.verdict == "good"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fs=st.sampled_from([50.0, 128.0, 360.0, 500.0]), seconds=st.floats(1.0, 12.0),
+       n_leads=st.integers(1, 12), scale=st.floats(0.0, 5.0), gap=st.floats(0.0, 0.45),
+       seed=st.integers(0, 2**16))
+def test_any_valid_record_gets_a_report(fs, seconds, n_leads, scale, gap, seed):
+    rng = np.random.default_rng(seed)
+    n = int(seconds * fs)
+    signal = scale * rng.standard_normal((n_leads, n)).cumsum(axis=1) / np.sqrt(n)
+    signal[:, : int(gap * n)] = np.nan
+    signal[0, -1] = 0.0  # every lead keeps a sample
+    record = _record(signal, STANDARD_LEADS[:n_leads], fs)  # I and II bring the other limb leads
+    report = assess_quality(record)
+    assert report.verdict in ("good", "acceptable", "unusable")
+    assert tuple(q.lead for q in report.leads) == record.leads
+    json.dumps(report.to_dict(), allow_nan=False)
