@@ -39,10 +39,10 @@ FLAT_WINDOW_S = 2.0                # one beat at 30 bpm and above
 FLAT_BLOCK_S = 0.25                # the window slides in steps of this
 FLAT_RANGE_MV = 0.03               # chosen: 2 s holding a beat span far more; a lost electrode's
                                    # amplifier noise less (test_flat_line_*)
-FLAT_UNUSABLE_SHARE = 0.5          # chosen on synthetic data, see test_flat_line_*
+FLAT_UNUSABLE_SHARE = 0.5          # chosen, not tuned: flat for over half the record
 
 # Clipping: runs of samples stuck at the lead's extreme value.
-CLIP_MIN_RUN_S = 0.01              # a real R peak does not stay level for 10 ms at any rate
+CLIP_MIN_RUN_S = 0.01              # chosen: an R peak turns within a few ms, it stays level no 10 ms
 CLIP_MIN_RUN_SAMPLES = 3
 CLIP_LONG_RUN_S = 0.1              # level this long at the extreme is clipped however it got there
 CLIP_EDGE_SLOPE_MV_S = 5.0         # chosen: a clipped QRS enters its run at tens of mV/s; the level
@@ -59,11 +59,11 @@ LINE_AMPLITUDE_MV = 0.02           # chosen, not tuned: 20 uV, a fifth of a smal
 
 # Noise: RMS of the signal above NOISE_BAND_HZ outside the QRS complexes, in short windows.
 NOISE_BAND_HZ = 20.0               # above P and T waves, below EMG's main power
-NOISE_WINDOW_S = 0.5
+NOISE_WINDOW_S = 0.5               # short enough to localise a burst
 QRS_MASK_S = (0.08, 0.10)          # masked before and after each R peak
 STATIC_NOISE_MV = 0.03             # chosen: about LUDB's 99th percentile (docs/BENCHMARKS.md)
 STATIC_NOISE_UNUSABLE_MV = 0.15    # chosen, not tuned: noise this loud (RMS) swamps a 0.1-0.25 mV P wave
-BURST_RATIO = 4.0                  # a window this many times the lead's usual noise ...
+BURST_RATIO = 4.0                  # a window this many times the lead's usual noise (chosen) ...
 BURST_MIN_MV = 0.05                # ... and at least this loud is a burst; chosen: LUDB's 99th
                                    # percentile of the loudest window per lead (docs/BENCHMARKS.md)
 BURST_UNUSABLE_SHARE = 0.3         # chosen, not tuned: bursts over about a third of the record
@@ -72,9 +72,9 @@ BURST_UNUSABLE_SHARE = 0.3         # chosen, not tuned: bursts over about a thir
 REVERSAL_LOWPASS_HZ = 40.0         # P and QRS polarity need no more; muscle noise is cut
 P_WINDOW_S = (-0.26, -0.08)        # relative to the R peak: PR intervals of 120-200 ms
 QRS_WINDOW_S = 0.06                # +- around the R peak
-BEAT_WINDOW_S = (-0.35, 0.45)
+BEAT_WINDOW_S = (-0.35, 0.45)      # from before the P wave to past the T wave's peak
 MIN_P_MV = 0.03                    # chosen on LUDB with swapped electrodes (docs/BENCHMARKS.md)
-MIN_BEATS = 3
+MIN_BEATS = 3                      # fewer beats make no median beat
 
 ECGQA_ATTRIBUTE = {
     "baseline drift": "baseline drift",
