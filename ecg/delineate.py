@@ -1,9 +1,13 @@
 """Global fiducials of a representative beat, taken across all its leads at once (the CSE way).
 
-QRS onset and offset come from the spatial velocity (the norm of the leads' slopes): the QRS is
-where it stays above a fraction of its QRS maximum. P and T waves are found on the spatial
-magnitude of the baseline-corrected leads, their outer ends by the trapezium method
-(Vazquez-Seisdedos et al. 2011, IEEE TBME 58:2867), which needs no amplitude threshold.
+QRS onset and offset come from the leads' slopes, each scaled to its own QRS and averaged: the
+QRS is where that velocity stays above a fraction of its maximum (and above its noise). P and T
+waves are found on the spatial magnitude (norm over leads) of the smoothed, baseline-corrected
+leads, their outer ends by the trapezium method (Vazquez-Seisdedos et al. 2011, IEEE TBME
+58:2867), which needs no amplitude threshold.
+
+Every threshold and calibration shift below was tuned on the odd-numbered LUDB records only;
+benchmarks/intervals.py reports them and the held-out even-numbered records apart.
 """
 
 from __future__ import annotations
@@ -13,41 +17,46 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
-# Thresholds tuned on the odd-numbered LUDB records only (benchmarks/intervals.py --tune-half odd).
-QRS_SEARCH_S = 0.2               # QRS ends within this of the R peak
+# QRS
+QRS_SEARCH_S = 0.2               # the QRS ends within this of the R peak
 QRS_CORE_S = 0.06                # the steepest QRS slope lies within this of the R peak
-VELOCITY_SMOOTHING_S = 0.006
-QRS_SCALE_FLOOR = 0.5
+QRS_SCALE_FLOOR = 0.5            # a lead's slope scale is at least this x the median lead's
+VELOCITY_SMOOTHING_S = 0.006     # moving average of the scaled velocity
 QRS_ONSET_FRACTION = 0.05        # scaled velocity / its QRS maximum at QRS onset
 QRS_OFFSET_FRACTION = 0.05       # ... and at QRS offset
-QRS_NOISE_FACTOR = 5.0           # x the velocity's noise level: the threshold's floor
-NOISE_WINDOW_S = 0.02            # what a moving average this long removes counts as noise
+QRS_NOISE_FACTOR = 5.0           # ... but never below this x the velocity's noise level,
+NOISE_WINDOW_S = 0.02            # the slope of what a moving average this long removes
 QUIET_RUN_S = 0.008              # the velocity must stay below the threshold this long
 # LUDB's reference takes the earliest onset and the latest offset of 12 leads annotated one by
 # one; a threshold on the averaged slope finds the QRS later and ends it earlier by about this:
 QRS_ONSET_SHIFT_S = 0.012
 QRS_OFFSET_SHIFT_S = 0.012
 PR_BASELINE_S = 0.02             # isoelectric level: the mean over this span before QRS onset
-T_START_AFTER_QRS_S = 0.08       # the T wave peaks no earlier than this after QRS offset
-T_SEARCH_RR_SHARE = 0.8          # ... and ends before this share of the RR after QRS onset,
-T_PEAK_MAX_QTC_S = 0.45          # peaks before QRS onset + this x sqrt(RR / 1 s)
+
+# T wave
+T_SMOOTHING_S = 0.03             # moving average of each lead before the magnitude is taken
+T_START_AFTER_QRS_S = 0.08       # the T wave peaks no earlier than this after QRS offset,
+T_PEAK_MAX_QTC_S = 0.45          # before QRS onset + this x sqrt(RR / 1 s),
 T_END_MAX_QTC_S = 0.6            # and ends before QRS onset + this x sqrt(RR / 1 s) (QTc 600 ms)
-T_END_FRACTION = 0.05
-T_FLOOR_SPAN_S = 0.1
-T_OFFSET_SHIFT_S = 0.016         # calibration towards LUDB's latest-T-offset-of-12-leads rule
+T_SEARCH_RR_SHARE = 0.8          # and before this share of the RR after QRS onset
 TRAPEZIUM_REFERENCE_S = 0.15     # trapezium reference point: this far past the steepest slope
-P_SEARCH_S = 0.4                 # P onset lies within this before QRS onset
-P_END_GAP_S = 0.02               # P offset at the latest this before QRS onset
-P_GAP_AFTER_T_S = 0.04           # the P search starts this long after the previous T offset
-P_HUMP_FRACTION = 0.5            # both humps of a notched P: its ends are sought from the outermost
-#                                  samples around the peak above this share of the peak magnitude
-P_ONSET_REFERENCE_S = 0.08       # trapezium reference points of the P wave's two ends
-P_OFFSET_REFERENCE_S = 0.08
-P_MIN_AMPLITUDE_MV = 0.04        # spatial P magnitude for a P wave to count
-P_DURATION_S = (0.04, 0.22)      # a P wave outside this span is something else (LUDB's global P: up to ~0.19 s)
+T_END_FRACTION = 0.05            # T ends at the latest where its magnitude is within this share
+T_FLOOR_SPAN_S = 0.1             # of its height above the lowest level in the span after it
+T_OFFSET_SHIFT_S = 0.016         # calibration towards LUDB's latest-T-offset-of-12-leads rule
+
+# P wave
+P_SEARCH_S = 0.4                 # P onset lies within this before QRS onset,
+P_GAP_AFTER_T_S = 0.04           # at least this long after the previous beat's T offset;
+P_END_GAP_S = 0.02               # the P peak at the latest this before QRS onset
 P_EDGE_LEVEL_S = 0.01            # a lead's level at either end of the P search: mean over this
 P_SMOOTHING_S = 0.04             # moving average of each lead before the magnitude is taken
-T_SMOOTHING_S = 0.03
+P_MIN_AMPLITUDE_MV = 0.04        # spatial P magnitude for a P wave to count
+P_HUMP_FRACTION = 0.5            # both humps of a notched P: its ends are sought outward from the
+#                                  outermost samples around the peak above this share of it
+P_ONSET_REFERENCE_S = 0.08       # trapezium reference points of the P wave's two ends
+P_OFFSET_REFERENCE_S = 0.08
+P_DURATION_S = (0.04, 0.22)      # a "P wave" outside this span is something else (LUDB's global
+#                                  P durations reach 0.19 s)
 
 
 @dataclass(frozen=True)
@@ -153,10 +162,10 @@ def p_wave(beat: np.ndarray, qrs_onset: int, search_start: int,
     if stop - start < int(0.06 * fs):
         return None, None, None
     edge = max(1, int(P_EDGE_LEVEL_S * fs))
-    first = beat[:, start:start + edge].mean(axis=-1)
-    last = beat[:, qrs_onset - edge:qrs_onset + 1].mean(axis=-1)
+    start_level = beat[:, start:start + edge].mean(axis=-1)
+    end_level = beat[:, qrs_onset - edge:qrs_onset + 1].mean(axis=-1)
     ramp = np.linspace(0.0, 1.0, qrs_onset - start + 1)
-    window = beat[:, start:qrs_onset + 1] - (first[:, None] + (last - first)[:, None] * ramp)
+    window = beat[:, start:qrs_onset + 1] - (start_level[:, None] + (end_level - start_level)[:, None] * ramp)
     window = uniform_filter1d(window, max(1, int(P_SMOOTHING_S * fs)), axis=-1)
     magnitude = np.sqrt((window * window).sum(axis=0))
     peak = int(np.argmax(magnitude[:stop - start]))
@@ -200,16 +209,16 @@ def _quiet_edge(below: np.ndarray, run: int) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def _trapezium_end(curve: np.ndarray, peak: int, limit: int, reference: int, forward: bool) -> int | None:
-    """Where a wave on ``curve`` ends, walking from its peak towards ``limit``.
+def _trapezium_end(curve: np.ndarray, start: int, limit: int, reference: int, forward: bool) -> int | None:
+    """Where a wave on ``curve`` ends, walking from ``start`` (its peak) towards ``limit``.
 
-    From the steepest slope between peak and limit, each candidate point spans a trapezium with
+    From the steepest fall between start and limit, each candidate point spans a trapezium with
     the slope point and a reference point further on; the wave ends at the largest trapezium.
     """
     step = 1 if forward else -1
-    if (limit - peak) * step < 3:
+    if (limit - start) * step < 3:
         return None
-    path = np.arange(peak, limit, step)
+    path = np.arange(start, limit, step)
     values = curve[path]
     steepest = int(np.argmin(np.diff(values)))  # steepest fall walking away from the peak
     reference_pos = min(len(path) - 1, steepest + reference)

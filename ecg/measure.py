@@ -17,6 +17,7 @@ from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
 from ecg.preprocess import bandpass, fill_gaps, resample
+from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
 
@@ -33,6 +34,9 @@ P_PRESENT_SHARE = 0.6           # below this share of beats with a P wave, P val
 def measure(record: ECGRecord) -> Measurements:
     """Measure one ECG; values that cannot be measured are None with a reason in ``notes``."""
     result = Measurements(source=record.source, fs=record.fs, leads=list(record.leads))
+    record = _usable_leads(record, result.notes)
+    if record is None:
+        return result
     signal, spikes, fs = _prepare(record, result.notes)
     filled = np.nan_to_num(signal)
     r_peaks = detect_rpeaks(filled, fs)
@@ -50,8 +54,23 @@ def measure(record: ECGRecord) -> Measurements:
     fiducials = delineate(template, beats.r_index, fs, rr_samples)
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
-    _waves(result, template, fiducials, fs)
+    _waves(result, template, list(record.leads), fiducials, fs)
     return result
+
+
+def _usable_leads(record: ECGRecord, notes: dict[str, str]) -> ECGRecord | None:
+    """The record without the leads ``assess_quality`` calls unusable (flat, clipped, swamped by
+    noise); None, with the reason noted, when no lead is left."""
+    quality = assess_quality(record)
+    usable = quality.usable_leads
+    if not usable:
+        problems = sorted({p.name for lead in quality.leads for p in lead.problems if p.severe})
+        notes["n_beats"] = f"no usable lead (too noisy or no signal: {', '.join(problems)})"
+        return None
+    if len(usable) < len(record.leads):
+        notes["leads"] = f"left out as unusable: {', '.join(n for n in record.leads if n not in usable)}"
+        return record.select(list(usable))
+    return record
 
 
 def _prepare(record: ECGRecord, notes: dict[str, str]) -> tuple[np.ndarray, np.ndarray, float]:
@@ -171,7 +190,7 @@ def _p_correlation(epochs: np.ndarray, template: np.ndarray, f: Fiducials) -> np
     return np.where(complete, (flat @ ref) / np.where(norms > 0, norms, 1.0), np.nan)
 
 
-def _waves(result: Measurements, template: np.ndarray, f: Fiducials, fs: float) -> None:
+def _waves(result: Measurements, template: np.ndarray, leads: list[str], f: Fiducials, fs: float) -> None:
     """Per-lead amplitudes, axes and voltage criteria from the representative beat."""
     if f.qrs_onset is None or f.qrs_offset is None:
         return
@@ -179,11 +198,11 @@ def _waves(result: Measurements, template: np.ndarray, f: Fiducials, fs: float) 
     if "p_duration_ms" in result.notes:
         for values in per_lead:
             values.p_amplitude_mv = None
-    result.per_lead = dict(zip(result.leads, per_lead))
+    result.per_lead = dict(zip(leads, per_lead))
     for name, wave in (("p_axis_deg", "p"), ("qrs_axis_deg", "qrs"), ("t_axis_deg", "t")):
         if name in result.notes:
             continue
-        value, reason = axis_deg(template, result.leads, f, wave, fs)
+        value, reason = axis_deg(template, leads, f, wave, fs)
         setattr(result, name, value)
         if reason:
             result.notes[name] = reason

@@ -52,12 +52,13 @@ def beat_waves(fs: float, times: WaveTimes, with_p: bool = True, wide: bool = Fa
 
 
 def synthetic_record(fs: float = 500.0, rr_s: list[float] | None = None, times: WaveTimes = WaveTimes(),
-                     with_p: bool = True, wide_beats: tuple[int, ...] = (), noise_mv: float = 0.0,
+                     with_p: bool = True, wide_beats: tuple[int, ...] = (), noise_mv: float = 0.005,
                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A (12, samples) ECG in mV and the QRS onset sample of each beat.
 
     ``rr_s`` are the intervals between successive QRS onsets (default 10 beats at 75 bpm);
-    beats listed in ``wide_beats`` are wide, inverted, P-less ventricular-looking complexes.
+    beats listed in ``wide_beats`` are wide, inverted, P-less ventricular-looking complexes. A
+    little noise by default: a noise-free signal repeats its extremes exactly, which looks clipped.
     """
     rr_s = rr_s if rr_s is not None else [0.8] * 11
     onsets = (np.cumsum([0.6] + list(rr_s)) * fs).round().astype(int)

@@ -190,3 +190,17 @@ def test_short_or_odd_rate_noise_is_measured_without_error(fs, duration_s):
     noise = np.random.default_rng(fs).normal(0.0, 0.1, (3, int(duration_s * fs)))
     m = _measure(noise, fs=fs, leads=["II", "V1", "V5"])
     json.dumps(m.to_dict(), allow_nan=False)
+
+
+def test_an_unusable_lead_is_left_out_with_a_note(regular):
+    signal, _ = synthetic_record()
+    signal = signal.copy()
+    signal[9] = np.random.default_rng(4).normal(0.0, 1.0, signal.shape[1])  # V4 swamped by noise
+    m = _measure(signal)
+    assert "V4" in m.notes["leads"] and "V4" not in m.per_lead
+    assert m.qrs_duration_ms == pytest.approx(regular.qrs_duration_ms, abs=8)
+
+
+def test_a_record_of_pure_noise_is_too_noisy():
+    m = _measure(np.random.default_rng(5).normal(0.0, 1.0, (12, 5000)))
+    assert m.qrs_duration_ms is None and "too noisy" in m.notes["n_beats"]
