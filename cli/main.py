@@ -18,6 +18,8 @@ SUBCOMMANDS = {
     "plot": "cli.plot",
     "eval": "cli.eval",
     "measure": "cli.measure",
+    "train": "cli.train",
+    "tokenize": "cli.tokenize",
 }
 
 
