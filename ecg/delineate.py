@@ -55,7 +55,7 @@ P_HUMP_FRACTION = 0.5            # both humps of a notched P: its ends are sough
 #                                  outermost samples around the peak above this share of it
 P_ONSET_REFERENCE_S = 0.08       # trapezium reference points of the P wave's two ends
 P_OFFSET_REFERENCE_S = 0.08
-P_DURATION_S = (0.04, 0.22)      # a "P wave" outside this span is something else (LUDB's global
+P_DURATION_S = (0.04, 0.2)       # a "P wave" outside this span is something else (LUDB's global
 #                                  P durations reach 0.19 s)
 
 
