@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "measure": "cli.measure",
     "train": "cli.train",
     "tokenize": "cli.tokenize",
+    "export": "cli.export",
 }
 
 

@@ -21,6 +21,7 @@ DEFAULT_OUT = ROOT / "models" / "default"
 TRAIN_TARGETS = {
     "tokenizer": "cli.train:add_tokenizer_parser",
     "encoder": "cli.train:add_encoder_parser",
+    "lm": "cli.train_lm:add_parser",
 }
 
 

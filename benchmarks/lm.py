@@ -1,0 +1,141 @@
+"""The ECG language model: training throughput, and tuned vs untuned exact match on held-out patients.
+
+``throughput`` times LoRA training steps (QLoRA on CUDA) on prompts in the agent's format with
+ECG tokens drawn from the ECG vocabulary, and prints tokens/s (prompt and answer tokens, padding
+excluded) after the warm-up steps.
+
+``accuracy`` reads a run folder of `ecg-agent train lm` (data/test.jsonl: questions on patients unseen in
+training, data/contexts.json, adapter/, loss.jsonl) and prints exact match per question type
+for the untuned base (ECG tokens added with mean-initialised rows, same prompt) and the tuned
+adapter, then the training throughput the run logged. ``--limit`` caps questions per type.
+
+    .venv/bin/python benchmarks/lm.py throughput [--base default] [--steps 6] [--batch-size 4]
+        [--ecg-tokens 229] [--device cpu|cuda]
+    .venv/bin/python benchmarks/lm.py accuracy --run runs/lm [--limit 40] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from finetune import base_model  # noqa: E402
+from finetune.build import read_contexts, read_examples  # noqa: E402
+from finetune.evaluate import score  # noqa: E402
+from finetune.export import load_tuned, read_metadata  # noqa: E402
+from tokenizer.hf import extend_model_with_ecg_tokens  # noqa: E402
+
+
+def sample_per_type(examples, limit: int, seed: int = 0):
+    by_type = defaultdict(list)
+    for example in examples:
+        if example.options:
+            by_type[example.question_type].append(example)
+    rng = random.Random(seed)
+    return [e for items in by_type.values() for e in (rng.sample(items, limit) if len(items) > limit else items)]
+
+
+def throughput(args) -> None:
+    import time
+
+    import torch
+
+    from finetune.prompt import build_messages
+    from finetune.sft_data import encode_chat
+    from finetune.train import TrainConfig, collate, device_default, prepare_model
+    from tokenizer.beat_autoencoder import BeatAutoencoder
+    from tokenizer.ecg_tokenizer import ECGTokenizer
+
+    device = args.device or device_default()
+    ecg_vocabulary = list(ECGTokenizer(BeatAutoencoder()).vocab.tokens)
+    config = TrainConfig(batch_size=args.batch_size, gradient_checkpointing=args.gradient_checkpointing)
+    model, tokenizer = prepare_model(None if args.base == "default" else args.base, ecg_vocabulary, config, device)
+    rng = random.Random(0)
+    batch = [encode_chat(tokenizer, build_messages("Does this ECG show sinus rhythm?", options=["no", "yes"],
+                                                   ecg_tokens=[rng.choices(ecg_vocabulary, k=args.ecg_tokens)]),
+                         "yes", 4096) for _ in range(args.batch_size)]
+    tensors = {k: v.to(device) for k, v in collate(batch, tokenizer.pad_token_id).items()}
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
+    autocast = (torch.autocast("cuda", dtype=torch.bfloat16) if device == "cuda"
+                else torch.autocast("cpu", enabled=False))
+    timings = []
+    for _ in range(args.warmup + args.steps):
+        began = time.perf_counter()
+        with autocast:
+            model(**tensors).loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        if device == "cuda":
+            torch.cuda.synchronize()
+        timings.append(time.perf_counter() - began)
+    tokens = int(tensors["attention_mask"].sum())
+    measured = timings[args.warmup:]
+    quantized = device == "cuda"
+    print(f"device: {device} ({torch.cuda.get_device_name() if device == 'cuda' else platform.processor() or 'cpu'}), "
+          f"torch threads {torch.get_num_threads()}; base: {args.base}; "
+          f"{'QLoRA 4-bit' if quantized else 'LoRA fp32'} r={config.lora.rank} all linear + ECG token rows")
+    print(f"{'batch':>5s} {'tokens/step':>11s} {'s/step':>7s} {'tokens/s':>9s}")
+    mean = sum(measured) / len(measured)
+    print(f"{args.batch_size:5d} {tokens:11d} {mean:7.2f} {tokens / mean:9.1f}")
+
+
+def accuracy(args) -> None:
+    test = sample_per_type(read_examples(args.run / "data" / "test.jsonl"), args.limit)
+    contexts = read_contexts(args.run / "data" / "contexts.json")
+    adapter = args.run / "adapter"
+    metadata = read_metadata(adapter)
+
+    tuned, tokenizer = load_tuned(adapter)
+    tuned_scores = score(tuned, tokenizer, test, contexts, args.max_new_tokens)
+    del tuned
+    base_tokenizer = base_model.load_tokenizer(metadata.get("base"))
+    base = base_model.load_model(metadata.get("base")).eval()
+    extend_model_with_ecg_tokens(base, base_tokenizer, metadata["ecg_tokens"])
+    base_scores = score(base, base_tokenizer, test, contexts, args.max_new_tokens)
+
+    log = [json.loads(line) for line in (args.run / "loss.jsonl").read_text().splitlines()]
+    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}; base: {metadata.get('base')}; "
+          f"steps: {metadata.get('steps')}; train examples: {metadata.get('train_examples')}")
+    print(f"{'question type':32s} {'n':>4s} {'base EM':>8s} {'tuned EM':>9s}")
+    for kind in sorted(tuned_scores):
+        print(f"{kind:32s} {tuned_scores[kind]['n']:4d} {base_scores[kind]['exact_match']:8.3f} "
+              f"{tuned_scores[kind]['exact_match']:9.3f}")
+    print(f"training: {len(log)} logged steps, final loss {log[-1]['loss']:.3f}, "
+          f"{log[-1]['tokens_per_s']:.0f} tokens/s")
+    if args.json:
+        args.json.write_text(json.dumps({"base": base_scores, "tuned": tuned_scores,
+                                         "train_tokens_per_s": log[-1]["tokens_per_s"]}, indent=2))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    speed = commands.add_parser("throughput", help="training tokens/s")
+    speed.add_argument("--base", default="default", help="base model (default: SmolLM2-135M-Instruct)")
+    speed.add_argument("--steps", type=int, default=6)
+    speed.add_argument("--warmup", type=int, default=1)
+    speed.add_argument("--batch-size", type=int, default=4)
+    speed.add_argument("--ecg-tokens", type=int, default=229, help="ECG tokens per prompt (229: 10 s at 75 bpm)")
+    speed.add_argument("--gradient-checkpointing", action="store_true")
+    speed.add_argument("--device", default=None)
+    speed.set_defaults(handler=throughput)
+    quality = commands.add_parser("accuracy", help="exact match per question type, tuned vs untuned")
+    quality.add_argument("--run", type=Path, required=True, help="output folder of `ecg-agent train lm`")
+    quality.add_argument("--limit", type=int, default=40, help="questions per question type")
+    quality.add_argument("--max-new-tokens", type=int, default=48)
+    quality.add_argument("--json", type=Path, help="also write the figures here")
+    quality.set_defaults(handler=accuracy)
+    args = parser.parse_args()
+    args.handler(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

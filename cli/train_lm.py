@@ -1,0 +1,70 @@
+"""`ecg-agent train lm`: build instruction data from labelled ECGs and tune the language model.
+
+``add_parser`` adds the ``lm`` subcommand to the subparsers of ``ecg-agent train``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from finetune.lora import LoraSettings
+from finetune.train import TrainConfig
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("lm", help="tune the ECG language model (LoRA; QLoRA on CUDA)",
+                                   description=__doc__.splitlines()[0])
+    data = parser.add_argument_group("data (any subset)")
+    data.add_argument("--ludb", type=Path, help="LUDB folder with ludb.csv and data/")
+    data.add_argument("--ecgqa", type=Path, nargs="+", default=[], help="ECG-QA question JSON files")
+    data.add_argument("--ecgqa-templates", type=Path, help="ECG-QA answers_for_each_template.csv")
+    data.add_argument("--records", type=Path, help="root of the ECG-QA records")
+    data.add_argument("--layout", choices=("ptbxl", "flat"), default="ptbxl")
+    data.add_argument("--ptbxl-database", type=Path, help="ptbxl_database.csv (patient ids for the split)")
+    data.add_argument("--ecg", type=Path, nargs="+", default=[], help="unlabelled ECG files (measured labels)")
+    data.add_argument("--forecast", action="store_true", help="add next-ECG-token forecasting examples")
+    data.add_argument("--held-out", type=float, default=0.2, help="share of patients held out for testing")
+    model = parser.add_argument_group("model and training")
+    model.add_argument("--base", default=None, help="base model: default SmolLM2-135M-Instruct, a folder or hub id")
+    model.add_argument("--ecg-tokenizer", type=Path, default=None, help="ECG tokenizer folder (default: embedded)")
+    model.add_argument("--out", type=Path, required=True, help="output folder (checkpoints, loss log, adapter)")
+    model.add_argument("--steps", type=int, default=TrainConfig.steps)
+    model.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
+    model.add_argument("--lr", type=float, default=TrainConfig.learning_rate)
+    model.add_argument("--max-length", type=int, default=TrainConfig.max_length)
+    model.add_argument("--rank", type=int, default=LoraSettings.rank)
+    model.add_argument("--save-every", type=int, default=TrainConfig.save_every)
+    model.add_argument("--gradient-checkpointing", action="store_true")
+    model.add_argument("--no-4bit", action="store_true", help="plain LoRA even on CUDA")
+    model.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
+    model.add_argument("--seed", type=int, default=0)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from finetune.pipeline import DataSources, build_data, train_lm
+    from tokenizer.ecg_tokenizer import DEFAULT_FOLDER, ECGTokenizer
+
+    sources = DataSources(ludb=args.ludb, ecgqa_questions=tuple(args.ecgqa), ecgqa_templates=args.ecgqa_templates,
+                          records_root=args.records, layout=args.layout, ptbxl_database=args.ptbxl_database,
+                          unlabelled=tuple(args.ecg), forecast=args.forecast, held_out_share=args.held_out)
+    if not (sources.ludb or sources.ecgqa_questions or sources.unlabelled):
+        raise SystemExit("ecg-agent train lm: give at least one of --ludb, --ecgqa, --ecg")
+    ecg_tokenizer = ECGTokenizer.load(args.ecg_tokenizer or DEFAULT_FOLDER)
+    splits, contexts = build_data(sources, ecg_tokenizer, args.out, args.seed,
+                                  progress=lambda items: tqdm(items, desc="read and tokenize ECGs"))
+    config = TrainConfig(steps=args.steps, batch_size=args.batch_size, learning_rate=args.lr,
+                         max_length=args.max_length, seed=args.seed, save_every=args.save_every,
+                         gradient_checkpointing=args.gradient_checkpointing,
+                         quantize_4bit=False if args.no_4bit else None,
+                         lora=LoraSettings(rank=args.rank, alpha=2 * args.rank))
+    result = train_lm(splits["train"], contexts, ecg_tokenizer, args.out, config, args.base, args.device)
+    print(json.dumps({"adapter": str(result.adapter_dir), "steps": result.steps, "final_loss": result.final_loss,
+                      "tokens_per_s": round(result.tokens_per_s, 1), "train_examples": len(splits["train"]),
+                      "test_examples": len(splits["test"])}))
+    return 0

@@ -1,0 +1,55 @@
+"""Load a tuned adapter on its base, and export a merged full-model folder.
+
+The exported folder is a plain Hugging Face model: safetensors weights with the ECG-token rows
+merged in, config.json, generation_config.json and the extended tokenizer with its chat
+template, so ``AutoModelForCausalLM.from_pretrained(DIR)`` and ``vllm serve DIR`` load it
+without peft (vLLM's LoRA support cannot add vocabulary).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from finetune.train import METADATA_FILE
+from tokenizer.hf import extend_model_with_ecg_tokens
+
+
+class AdapterError(RuntimeError):
+    """The adapter folder is missing or incomplete."""
+
+
+def read_metadata(adapter_dir: str | Path) -> dict:
+    path = Path(adapter_dir) / METADATA_FILE
+    if not path.is_file() or not (Path(adapter_dir) / "adapter_config.json").is_file():
+        raise AdapterError(f"{adapter_dir} is not an ECG LM adapter (adapter_config.json and "
+                           f"{METADATA_FILE} expected)")
+    return json.loads(path.read_text())
+
+
+def load_tuned(adapter_dir: str | Path, base: str | None = None, device: str = "cpu"):
+    """(peft model, tokenizer): the base named in the adapter (or ``base``) with the ECG tokens."""
+    from peft import PeftModel
+    from transformers import AutoTokenizer
+
+    from finetune import base_model
+
+    metadata = read_metadata(adapter_dir)
+    tokenizer = AutoTokenizer.from_pretrained(str(adapter_dir))
+    model = base_model.load_model(base or metadata.get("base"), device=device)
+    extend_model_with_ecg_tokens(model, tokenizer, metadata["ecg_tokens"])
+    if model.get_input_embeddings().weight.shape[0] != len(tokenizer):
+        raise AdapterError(f"{adapter_dir}: its tokenizer does not extend the base model's vocabulary")
+    return PeftModel.from_pretrained(model, str(adapter_dir)).eval(), tokenizer
+
+
+def export_merged(adapter_dir: str | Path, out_dir: str | Path, base: str | None = None) -> Path:
+    """Merge the adapter and ECG-token rows into the base; save model + tokenizer to ``out_dir``."""
+    model, tokenizer = load_tuned(adapter_dir, base)
+    merged = model.merge_and_unload()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    merged.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    (out / METADATA_FILE).write_text(json.dumps({**read_metadata(adapter_dir), "merged": True}, indent=2) + "\n")
+    return out

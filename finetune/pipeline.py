@@ -1,0 +1,66 @@
+"""`ecg-agent train lm` end to end: sources -> instruction data split by patient -> LoRA training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finetune import build
+from finetune.ecg_context import ecg_token_strings
+from finetune.instructions import Example, split_examples
+from finetune.sft_data import ECGContext, encode_examples
+from finetune.train import TrainConfig, TrainResult, device_default, prepare_model, train
+
+
+@dataclass(frozen=True)
+class DataSources:
+    """Where labelled and unlabelled ECGs are; any subset may be given."""
+
+    ludb: Path | None = None
+    ecgqa_questions: tuple[Path, ...] = ()
+    ecgqa_templates: Path | None = None
+    records_root: Path | None = None
+    layout: str = "ptbxl"
+    ptbxl_database: Path | None = None
+    unlabelled: tuple[Path, ...] = field(default_factory=tuple)
+    forecast: bool = False
+    held_out_share: float = 0.2
+
+
+def build_data(sources: DataSources, ecg_tokenizer, out_dir: Path, seed: int = 0,
+               progress=iter) -> tuple[dict[str, list[Example]], dict[str, ECGContext]]:
+    """Examples of every source, split by patient, written to out/data/{train,test}.jsonl."""
+    cache = build.ContextCache(out_dir / "data" / "ecg_cache.json", ecg_tokenizer)
+    examples: list[Example] = []
+    contexts: dict[str, ECGContext] = {}
+    parts = []
+    if sources.ludb:
+        parts.append(build.ludb_dataset(sources.ludb, cache, seed=seed, forecast=sources.forecast, progress=progress))
+    if sources.ecgqa_questions:
+        if not (sources.ecgqa_templates and sources.records_root):
+            raise ValueError("ECG-QA questions need the template options CSV and the records root")
+        parts.append(build.ecgqa_dataset(sources.ecgqa_questions, sources.ecgqa_templates, sources.records_root,
+                                         sources.layout, cache, sources.ptbxl_database, progress=progress))
+    if sources.unlabelled:
+        parts.append(build.measured_dataset(sources.unlabelled, cache, seed=seed, progress=progress))
+    for part_examples, part_contexts in parts:
+        examples += part_examples
+        contexts.update(part_contexts)
+    splits = split_examples(examples, sources.held_out_share)
+    for name, items in splits.items():
+        build.write_examples(items, out_dir / "data" / f"{name}.jsonl")
+    build.write_contexts(contexts, out_dir / "data" / "contexts.json")
+    return splits, contexts
+
+
+def train_lm(train_examples: list[Example], contexts: dict[str, ECGContext], ecg_tokenizer, out_dir: Path,
+             config: TrainConfig, base: str | None = None, device: str | None = None) -> TrainResult:
+    """Extend the base's vocabulary with the ECG tokens, train LoRA, save out/adapter."""
+    device = device or device_default()
+    tokens = ecg_token_strings(ecg_tokenizer)
+    model, tokenizer = prepare_model(base, tokens, config, device)
+    encoded = encode_examples(tokenizer, train_examples, contexts, config.max_length)
+    metadata = {"base": base or "smollm2-135m-instruct", "ecg_tokens": tokens,
+                "ecg_tokenizer": dict(getattr(ecg_tokenizer, "metadata", {}) or {}),
+                "train_examples": len(train_examples)}
+    return train(model, tokenizer, encoded, out_dir, config, metadata)
