@@ -14,6 +14,7 @@ from scipy.ndimage import maximum_filter1d, uniform_filter1d
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
 QRS_BAND_HZ = (5.0, 30.0)       # QRS energy; Pan-Tompkins' 5-15 Hz widened for wide and paced QRS
+NYQUIST_SHARE = 0.9             # the band's upper edge stays below this share of the Nyquist rate
 INTEGRATION_WINDOW_S = 0.08     # about one QRS width
 REFRACTORY_S = 0.22             # no two beats closer than this (270 bpm)
 TYPICAL_BLOCK_S = 2.0           # each block this long holds at least one beat above 30 bpm
@@ -25,7 +26,9 @@ ARTEFACT_CLIP = 4.0             # one lead's scaled energy is clipped at this x 
 
 def qrs_envelope(signal: np.ndarray, fs: float) -> np.ndarray:
     """A (samples,) envelope that peaks once per QRS complex, in units of a typical QRS peak."""
-    sos = butter(2, QRS_BAND_HZ, btype="bandpass", fs=fs, output="sos")
+    low, high = QRS_BAND_HZ
+    band = (low, min(high, NYQUIST_SHARE * fs / 2))  # low rates (50 Hz) keep what they can
+    sos = butter(2, band, btype="bandpass", fs=fs, output="sos")
     filtered = sosfiltfilt(sos, signal, axis=-1)
     slope = np.diff(filtered, axis=-1, prepend=filtered[:, :1])
     energy = slope * slope
