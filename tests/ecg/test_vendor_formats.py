@@ -1,4 +1,4 @@
-"""Vendor formats: real Philips, GE MUSE and DICOM files against their own metadata, spec-following
+"""Vendor formats: real Philips, GE MUSE, HL7 aECG and DICOM files against their own metadata, spec-following
 round trips for all five formats, and malformed files that must raise ECGError."""
 
 from __future__ import annotations
@@ -338,3 +338,63 @@ def test_real_muse_file_metadata():
     assert meta["filters_hz"] == {"highpass": 0.56, "lowpass": 150.0, "notch": 50.0}
     assert meta["median_beats_in_file"] == 8
     assert "Anonymous" not in str(meta) and "00000000" not in str(meta)  # no name or patient id
+
+
+# --- real HL7 aECG file (the HL7/FDA example; see tests/fixtures/vendor/README.md) --------------
+
+HL7_REAL = FIXTURES / "hl7_aecg_fda_example.xml"
+# The device annotation set: QRS onsets (s from the series start) of the 12 beats, each QRS 120 ms.
+HL7_QRS_ONSETS_S = [0.270, 1.060, 1.868, 2.714, 3.590, 4.462, 5.304, 6.188, 7.050, 7.888, 8.706, 9.488]
+HL7_STEP_MV = 2.5 / 1000  # <scale value="2.5" unit="uV"/>, origin 0
+
+
+def test_real_hl7_file_shape_scale_and_leads():
+    """Mortara ELI250 rhythm series: 12 stored leads of 5000 samples at 500 Hz (increment 0.002 s,
+    10 s), digits times 2.5 uV; the extremes and first samples below are the file's own digits."""
+    record = read_ecg(HL7_REAL)
+    assert detect_format(HL7_REAL) == "hl7aecg"
+    assert (record.format, record.fs, record.leads) == ("hl7aecg", 500.0, STANDARD_LEADS)
+    assert record.signal.shape == (12, 5000)
+    assert "warnings" not in record.metadata
+    np.testing.assert_allclose(record.lead("I")[:5], np.array([-2, -2, -2, -2, -3]) * HL7_STEP_MV, atol=1e-7)
+    np.testing.assert_allclose(record.lead("V6")[:3], np.array([-9, -7, -5]) * HL7_STEP_MV, atol=1e-7)
+    assert record.lead("V1").min() == pytest.approx(-586 * HL7_STEP_MV, abs=1e-7)
+    assert record.lead("V2").min() == pytest.approx(-771 * HL7_STEP_MV, abs=1e-7)
+    assert record.lead("V6").max() == pytest.approx(389 * HL7_STEP_MV, abs=1e-7)
+    # The file stores III and the augmented leads as well: they obey Einthoven/Goldberger.
+    lead_i, lead_ii = record.lead("I"), record.lead("II")
+    np.testing.assert_allclose(record.lead("III"), lead_ii - lead_i, atol=1e-6)
+    np.testing.assert_allclose(record.lead("aVR"), -(lead_i + lead_ii) / 2, atol=HL7_STEP_MV / 2 + 1e-6)
+
+
+def test_real_hl7_file_matches_its_own_annotations():
+    """Each QRS found lies in one of the device's annotated QRS windows, the human reader's four
+    R-peak annotations on lead I (332, 1120, 1930, 2776 ms) are lead I's local maxima, and the QRS
+    peak-to-peak amplitude of every lead is a plausible 0.3-3 mV."""
+    record = read_ecg(HL7_REAL)
+    ecg = record.signal.astype(np.float64)
+    beats = _beat_peaks(ecg, record.fs, min_rr_s=0.4)
+    assert len(beats) == len(HL7_QRS_ONSETS_S)
+    for beat, onset in zip(beats / record.fs, HL7_QRS_ONSETS_S):
+        assert onset <= beat <= onset + 0.120
+    lead_i = record.lead("I")
+    for peak_ms in (332, 1120, 1930, 2776):
+        at = peak_ms * int(record.fs) // 1000
+        assert lead_i[at] == lead_i[at - 10:at + 11].max()  # the maximum within +-20 ms
+    for row, lead in zip(ecg, record.leads):
+        windows = [row[int(onset * record.fs):int((onset + 0.120) * record.fs) + 1] for onset in HL7_QRS_ONSETS_S]
+        assert 0.3 < np.median([np.ptp(w) for w in windows]) < 3.0, lead
+
+
+def test_real_hl7_file_metadata():
+    meta = read_ecg(HL7_REAL).metadata
+    assert meta["patient"] == {"age_years": 46, "sex": "M"}  # the file's "Reported Age"
+    assert meta["acquired_at"] == "2002-11-22T09:10:00"
+    assert meta["device"] == {"manufacturer": "Mortara Instrument, Inc.", "model": "ELI250",
+                              "software_version": "5.3"}
+    assert meta["device_measurements"] == {"pr_interval_ms": 148, "qrs_duration_ms": 120,
+                                           "qt_interval_ms": 420, "p_axis_deg": 44,
+                                           "qrs_axis_deg": -61, "t_axis_deg": 86}
+    assert meta["filters_hz"] == {"lowpass": 150.0, "notch": 60.0}
+    assert meta["median_beats_in_file"] == 12  # the REPRESENTATIVE_BEAT derived series
+    assert "Clark" not in str(meta) and "subject1" not in str(meta)  # no name or subject id
