@@ -89,7 +89,7 @@ def throughput(args) -> None:
 def accuracy(args) -> None:
     test = sample_per_type(read_examples(args.run / "data" / "test.jsonl"), args.limit)
     contexts = read_contexts(args.run / "data" / "contexts.json")
-    adapter = args.run / "adapter"
+    adapter = args.adapter or args.run / "adapter"
     metadata = read_metadata(adapter)
 
     tuned, tokenizer = load_tuned(adapter)
@@ -128,6 +128,7 @@ def main() -> int:
     speed.set_defaults(handler=throughput)
     quality = commands.add_parser("accuracy", help="exact match per question type, tuned vs untuned")
     quality.add_argument("--run", type=Path, required=True, help="output folder of `ecg-agent train lm`")
+    quality.add_argument("--adapter", type=Path, help="adapter folder (default RUN/adapter; a checkpoint works)")
     quality.add_argument("--limit", type=int, default=40, help="questions per question type")
     quality.add_argument("--max-new-tokens", type=int, default=48)
     quality.add_argument("--json", type=Path, help="also write the figures here")

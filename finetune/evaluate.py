@@ -22,7 +22,8 @@ def greedy_reply(model, tokenizer, messages: Sequence[dict], max_new_tokens: int
                                            return_dict=True).to(next(model.parameters()).device)
     with torch.no_grad():
         output = model.generate(**prompt, max_new_tokens=max_new_tokens, do_sample=False,
-                                pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
+                                pad_token_id=tokenizer.pad_token_id if tokenizer.pad_token_id is not None
+                                else tokenizer.eos_token_id)
     return tokenizer.decode(output[0, prompt["input_ids"].shape[1]:], skip_special_tokens=True)
 
 

@@ -2,7 +2,7 @@
 
 nanoGPT-sized on purpose: sample a batch, forward, backward, step, log. Checkpoints under
 ``out/checkpoints/step-N`` hold the adapter, the optimizer and the step; ``train`` resumes from
-the newest one. Every logged step appends one JSON line to ``out/loss.jsonl``; a tqdm bar shows
+the newest one; each is also a complete adapter folder. Every logged step appends one JSON line to ``out/loss.jsonl``; a tqdm bar shows
 progress. Batches are drawn with a seed per step, so a resumed run sees the batches the
 uninterrupted one would have seen.
 """
@@ -127,7 +127,7 @@ def train(model, tokenizer, encoded: Sequence[dict], out_dir: str | Path, config
                                       "tokens_per_s": rate}) + "\n")
                 log.flush()
             if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
-                _save_checkpoint(model, optimizer, out, step + 1)
+                _save_checkpoint(model, tokenizer, optimizer, out, step + 1, metadata or {})
     adapter_dir = out / "adapter"
     save_adapter(model, tokenizer, adapter_dir, {**(metadata or {}), "steps": config.steps,
                                                  "train_config": _jsonable(asdict(config))})
@@ -143,11 +143,12 @@ def save_adapter(model, tokenizer, folder: Path, metadata: dict) -> None:
     (folder / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
 
 
-def _save_checkpoint(model, optimizer, out: Path, step: int) -> None:
+def _save_checkpoint(model, tokenizer, optimizer, out: Path, step: int, metadata: dict) -> None:
+    """An adapter folder (loadable like the final one) plus the optimizer and the step."""
     import torch
 
     folder = out / "checkpoints" / f"step-{step}"
-    model.save_pretrained(folder, save_embedding_layers=False)
+    save_adapter(model, tokenizer, folder, {**metadata, "steps": step})
     torch.save(optimizer.state_dict(), folder / "optimizer.pt")
     (folder / "state.json").write_text(json.dumps({"step": step}) + "\n")
 

@@ -9,6 +9,7 @@ import shutil
 import pytest
 import torch
 
+from finetune.evaluate import exact_match, score
 from finetune.export import export_merged, load_tuned
 from finetune.pipeline import DataSources, build_data, train_lm
 from finetune.prompt import build_messages
@@ -71,6 +72,7 @@ def test_train_resume_export_answers_like_the_adapter(tiny_base, ecg_tokenizer, 
     train_lm(splits["train"], contexts, ecg_tokenizer, tmp_path / "run", config, base=str(tiny_base))
     log = [json.loads(line) for line in (tmp_path / "run" / "loss.jsonl").read_text().splitlines()]
     assert [entry["step"] for entry in log] == [1, 2, 3] and all(entry["loss"] > 0 for entry in log)
+    assert (tmp_path / "run" / "checkpoints" / "step-2" / "ecg_lm.json").is_file()  # a complete adapter
     shutil.rmtree(tmp_path / "run" / "checkpoints" / "step-3")  # as if stopped after step 2
     result = train_lm(splits["train"], contexts, ecg_tokenizer, tmp_path / "run",
                       TrainConfig(**{**config.__dict__, "steps": 4}), base=str(tiny_base))
@@ -100,6 +102,15 @@ def test_train_resume_export_answers_like_the_adapter(tiny_base, ecg_tokenizer, 
         greedy = model.generate(**prompt, max_new_tokens=4, do_sample=False)
         greedy_adapter = tuned.generate(**prompt, max_new_tokens=4, do_sample=False)
     assert greedy.tolist() == greedy_adapter.tolist()
+    scores = score(model, tokenizer, splits["test"][:4], contexts, max_new_tokens=4)
+    assert sum(v["n"] for v in scores.values()) == sum(1 for e in splits["test"][:4] if e.options)
+    assert all(0.0 <= v["exact_match"] <= 1.0 for v in scores.values())
+
+
+def test_exact_match_is_set_equality_with_empty_as_none():
+    assert exact_match(["qt interval", "rr interval"], ["rr interval", "qt interval"])
+    assert not exact_match(["qt interval"], ["rr interval", "qt interval"])
+    assert exact_match([], ["none"])
 
 
 def test_export_of_a_folder_without_adapter_is_refused(tmp_path):
