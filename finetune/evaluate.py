@@ -11,8 +11,11 @@ from finetune.sft_data import ECGContext, example_messages
 
 
 def exact_match(predicted: Sequence[str], truth: Sequence[str]) -> bool:
-    """ECG-QA's rule: the predicted set equals the true set; an empty set counts as {'none'}."""
-    return (set(predicted) or {NONE}) == (set(truth) or {NONE})
+    """ECG-QA's rule: the predicted set equals the true set, an empty truth counting as {'none'}.
+
+    An empty prediction (a reply naming no option) matches nothing: a model must say "none".
+    """
+    return set(predicted) == (set(truth) or {NONE})
 
 
 def greedy_reply(model, tokenizer, messages: Sequence[dict], max_new_tokens: int = 48) -> str:

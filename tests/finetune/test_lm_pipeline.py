@@ -107,10 +107,11 @@ def test_train_resume_export_answers_like_the_adapter(tiny_base, ecg_tokenizer, 
     assert all(0.0 <= v["exact_match"] <= 1.0 for v in scores.values())
 
 
-def test_exact_match_is_set_equality_with_empty_as_none():
+def test_exact_match_is_set_equality_with_empty_truth_as_none():
     assert exact_match(["qt interval", "rr interval"], ["rr interval", "qt interval"])
     assert not exact_match(["qt interval"], ["rr interval", "qt interval"])
-    assert exact_match([], ["none"])
+    assert exact_match(["none"], [])
+    assert not exact_match([], ["none"])  # a reply naming no option is wrong
 
 
 def test_export_of_a_folder_without_adapter_is_refused(tmp_path):
