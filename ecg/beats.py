@@ -14,7 +14,7 @@ ALIGN_MAX_SHIFT_S = 0.02        # a beat's detected peak is moved by at most thi
 SAME_MORPHOLOGY_CORRELATION = 0.85  # QRS correlation with the dominant template: same morphology
 PREMATURE_RR_RATIO = 0.85       # RR below this x the median RR: premature (ectopic) beat
 IRREGULAR_RHYTHM = 0.12         # rr_irregularity above which prematurity says nothing (AF)
-PACED_SPIKE_WINDOW_S = (-0.12, 0.0)  # a pacemaker spike this close before R: a paced beat
+PACED_SPIKE_WINDOW_S = (-0.2, 0.0)   # a pacemaker spike this close before R: a paced beat (LUDB 93: 150 ms)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ MIN_BEATS = 2                   # fewer dominant beats than this: no representat
 # LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
 P_BEAT_CORRELATION = 0.7
 P_PRESENT_SHARE = 0.6           # below this share of beats with a P wave, P values are null
+VENTRICULAR_PACING = "ventricular pacing"  # the PR note of a paced representative beat
 
 
 def measure(record: ECGRecord) -> Measurements:
@@ -127,7 +128,15 @@ def _intervals(result: Measurements, f: Fiducials, beats: Beats, fs: float) -> N
             result.qtc_hodges_ms = qt + 1.75 * (hr - 60.0)
     if f.p_onset is not None and f.p_offset is not None:
         result.p_duration_ms = (f.p_offset - f.p_onset) * ms
-        result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
+        if _ventricular_paced(beats):
+            result.notes["pr_interval_ms"] = VENTRICULAR_PACING
+        else:
+            result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
+
+
+def _ventricular_paced(beats: Beats) -> bool:
+    """The representative beat is made of paced beats: its QRS follows a pacemaker, not the P."""
+    return bool(np.any(beats.dominant)) and bool(np.all(beats.kinds[beats.dominant] == "P"))
 
 
 def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiducials, rr_samples: float,
@@ -145,7 +154,7 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
             rr_ms=None if not np.isfinite(rr[i]) else float(rr[i]),
             kind=str(beats.kinds[i]),
             p_wave=has_p,
-            pr_ms=_span_ms(own, "p_onset", "qrs_onset", ms) if has_p else None,
+            pr_ms=_span_ms(own, "p_onset", "qrs_onset", ms) if has_p and beats.kinds[i] != "P" else None,
             qrs_ms=_span_ms(own, "qrs_onset", "qrs_offset", ms),
             qt_ms=_span_ms(own, "qrs_onset", "t_offset", ms),
         ))
@@ -165,7 +174,8 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
     for beat in result.beats:
         beat.pr_ms = None
     for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
-        result.notes[name] = reason
+        if result.notes.get(name) != VENTRICULAR_PACING:
+            result.notes[name] = reason
 
 
 def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | None:

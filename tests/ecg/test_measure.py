@@ -140,6 +140,15 @@ def test_paced_record_counts_paced_beats():
     assert m.paced_beats == m.n_beats
 
 
+def test_ventricular_pacing_has_no_pr_interval():
+    signal, onsets = synthetic_record()
+    signal = signal.copy()
+    signal[:, onsets - 10] += 3.0
+    m = _measure(signal)
+    assert m.pr_interval_ms is None and m.notes["pr_interval_ms"] == "ventricular pacing"
+    assert all(beat.pr_ms is None for beat in m.beats)
+
+
 def test_gaps_are_tolerated():
     signal, _ = synthetic_record()
     signal = signal.copy()

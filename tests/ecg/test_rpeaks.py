@@ -71,6 +71,25 @@ def test_pacing_spikes_are_found_and_cut_out():
     assert np.abs(cleaned[:, spikes]).max() < 0.5
 
 
+def test_small_pulses_locked_before_each_qrs_are_spikes():
+    signal, onsets = synthetic_record(noise_mv=0.02)
+    signal = signal.astype(float)
+    curvature = np.abs(np.diff(signal, n=2, axis=-1)).sum(axis=0)
+    pulse = 4.0 * np.percentile(curvature, 99) / (2 * signal.shape[0])  # below the lone-spike rule
+    spikes = onsets - 25  # 50 ms before each QRS
+    signal[:, spikes] += pulse
+    found = detect_pacing_spikes(signal, 500.0)
+    assert _matches(found, spikes, tolerance=1) == (len(spikes), 0)
+
+
+def test_one_small_pulse_is_not_a_pacemaker():
+    signal, onsets = synthetic_record(noise_mv=0.02)
+    signal = signal.astype(float)
+    curvature = np.abs(np.diff(signal, n=2, axis=-1)).sum(axis=0)
+    signal[:, onsets[3] - 25] += 4.0 * np.percentile(curvature, 99) / (2 * signal.shape[0])
+    assert detect_pacing_spikes(signal, 500.0).size == 0
+
+
 def test_no_spikes_in_a_record_without_pacemaker():
     signal, _ = synthetic_record(noise_mv=0.02)
     assert detect_pacing_spikes(signal.astype(float), 500.0).size == 0
