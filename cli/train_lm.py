@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
                           unlabelled=tuple(args.ecg), forecast=args.forecast, held_out_share=args.held_out)
     if not (sources.ludb or sources.ecgqa_questions or sources.unlabelled):
         raise SystemExit("ecg-agent train lm: give at least one of --ludb, --ecgqa, --ecg")
+    if args.ecgqa and not (args.ecgqa_templates and args.records):
+        raise SystemExit("ecg-agent train lm: --ecgqa needs --ecgqa-templates and --records")
     ecg_tokenizer = ECGTokenizer.load(args.ecg_tokenizer or DEFAULT_FOLDER)
     splits, contexts = build_data(sources, ecg_tokenizer, args.out, args.seed,
                                   progress=lambda items: tqdm(items, desc="read and tokenize ECGs"))

@@ -119,3 +119,24 @@ def test_export_of_a_folder_without_adapter_is_refused(tmp_path):
 
     with pytest.raises(AdapterError, match="not an ECG LM adapter"):
         export_merged(tmp_path, tmp_path / "out")
+
+
+def test_ecgqa_questions_are_kept_only_where_records_exist(ecg_tokenizer, example_hea, tmp_path):
+    from finetune.build import ContextCache, ecgqa_dataset
+
+    records = tmp_path / "records"
+    records.mkdir()
+    for suffix in (".hea", ".dat"):
+        data = example_hea.with_suffix(suffix).read_bytes()
+        (records / f"21{suffix}").write_bytes(data.replace(example_hea.stem.encode(), b"21") if suffix == ".hea" else data)
+    templates = tmp_path / "answers_for_each_template.csv"
+    templates.write_text('template_id,classes\n27,"[\'no\', \'yes\']"\n')
+    questions = tmp_path / "q.json"
+    common = {"template_id": 27, "question_type": "single-verify", "attribute_type": "noise",
+              "question": "Does this ECG show baseline drift?", "answer": ["no"], "attribute": ["baseline drift"]}
+    questions.write_text(json.dumps([{**common, "ecg_id": [21]}, {**common, "ecg_id": [99]}]))
+    examples, contexts = ecgqa_dataset([questions], templates, records, "flat",
+                                       ContextCache(tmp_path / "cache.json", ecg_tokenizer))
+    assert [e.ecg_ids for e in examples] == [("21",)] and examples[0].options == ("no", "yes")
+    assert contexts["21"].tokens[0] == "<ecg_seg>" and "heart rate" in contexts["21"].summary
+    assert (tmp_path / "cache.json").is_file()
