@@ -27,6 +27,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--duration", type=float, default=None, metavar="SECONDS",
                         help="how much to draw (default one row: 10 s at 25 mm/s, 5 s at 50 mm/s; "
                              "up to 60 s for six leads or fewer)")
+    parser.add_argument("--annotate", action="store_true",
+                        help="add each lead's representative beat with the measured fiducials and intervals "
+                             "beside the paper")
     parser.add_argument("--title", default=None, help="a title printed above the header")
     parser.add_argument("--dpi", type=float, default=DEFAULT_DPI,
                         help=f"resolution of a PNG in dots per inch (default {DEFAULT_DPI:g})")
@@ -38,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     output_format(args.output)  # an unsupported extension fails before the file is read
     record = read_ecg(args.path, read_options(args))
     plot_ecg(record, args.output, speed_mm_s=args.speed, gain_mm_mv=args.gain, rhythm_lead=args.rhythm_lead,
-             start_s=args.start, duration_s=args.duration, title=args.title, dpi=args.dpi)
+             start_s=args.start, duration_s=args.duration, title=args.title, dpi=args.dpi,
+             annotate=args.annotate)
     print(args.output)
     return 0

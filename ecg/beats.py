@@ -29,6 +29,20 @@ class Beats:
     dominant: np.ndarray  # beats that make the representative beat
 
 
+@dataclass(frozen=True)
+class RepresentativeBeat:
+    """The median beat per lead that the measurement engine delineates, in mV (band-passed)."""
+
+    signal: np.ndarray    # (leads, samples)
+    fs: float
+    leads: tuple[str, ...]
+    r_index: int          # the sample of the R peak, where the fiducials' 0 ms lies
+
+    def times_ms(self) -> np.ndarray:
+        """Each sample's time relative to the R peak, in milliseconds."""
+        return (np.arange(self.signal.shape[-1]) - self.r_index) * (1000.0 / self.fs)
+
+
 def cut_epochs(signal: np.ndarray, r_peaks: np.ndarray, fs: float) -> tuple[np.ndarray, int]:
     """(beats, leads, samples) windows around each R peak, NaN beyond the record; and R's index."""
     before, after = int(EPOCH_BEFORE_S * fs), int(EPOCH_AFTER_S * fs)

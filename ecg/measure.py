@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecg.beats import IRREGULAR_RHYTHM, Beats, find_beats, median_beat, rr_irregularity
+from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
 from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
@@ -34,21 +34,27 @@ VENTRICULAR_PACING = "ventricular pacing"  # the PR note of a paced representati
 
 def measure(record: ECGRecord) -> Measurements:
     """Measure one ECG; values that cannot be measured are None with a reason in ``notes``."""
+    return measure_with_beat(record)[0]
+
+
+def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBeat | None]:
+    """``measure(record)`` and the representative beat whose fiducials it reports (None when no
+    representative beat could be formed; ``notes`` say why). The beat's leads are the usable ones."""
     result = Measurements(source=record.source, fs=record.fs, leads=list(record.leads))
     record = _usable_leads(record, result.notes)
     if record is None:
-        return result
+        return result, None
     signal, spikes, fs = _prepare(record, result.notes)
     filled = np.nan_to_num(signal)
     r_peaks = detect_rpeaks(filled, fs)
     if r_peaks.size == 0:
         result.notes["n_beats"] = "no QRS complexes found"
-        return result
+        return result, None
     beats = find_beats(signal, r_peaks, fs, spikes)
     _rhythm(result, beats, fs)
     if int(beats.dominant.sum()) < MIN_BEATS:
         result.notes["qrs_duration_ms"] = f"fewer than {MIN_BEATS} complete beats of one kind"
-        return result
+        return result, None
     template = median_beat(beats.epochs, beats.dominant)
     rr = np.diff(beats.r_peaks)
     rr_samples = float(np.median(rr)) if rr.size else 1.0 * fs
@@ -56,7 +62,7 @@ def measure(record: ECGRecord) -> Measurements:
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
-    return result
+    return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
 
 def _usable_leads(record: ECGRecord, notes: dict[str, str]) -> ECGRecord | None:

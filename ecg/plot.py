@@ -4,9 +4,10 @@
 comes from the paper's size in millimetres, so that 1 mm of paper is 1 mm when printed at the
 figure's DPI, and draws onto an Axes whose data units are millimetres (``ecg.plot_paper``).
 
-Drawing more beside the paper (for example each lead's representative beat with its fiducial
-points) takes the same pieces: a wider ``paper_figure``, ``mm_axes`` over the paper's region for
-``draw_paper`` and another ``mm_axes`` region for the extra panel.
+With ``annotate=True`` the measurement panel of ``ecg.plot_annotate`` (each lead's representative
+beat with the global fiducials, and the measured intervals) stands to the right of the paper: a
+wider ``paper_figure``, ``mm_axes`` over the paper's region for ``draw_paper`` and another
+``mm_axes`` region for the panel.
 
 Matplotlib is used without pyplot: no global state, no display (Agg canvas).
 """
@@ -22,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ecg.errors import ECGError
+from ecg.plot_annotate import beat_panel, draw_beat_panel
 from ecg.plot_layout import paper_layout
 from ecg.plot_paper import PAPER_COLOUR, draw_paper
 from ecg.record import ECGRecord
@@ -45,13 +47,14 @@ def plot_ecg(
     duration_s: float | None = None,
     title: str | None = None,
     dpi: float = DEFAULT_DPI,
+    annotate: bool = False,
 ) -> Figure:
     """Draw ``record`` on standard ECG paper; save it to ``path`` (.png, .svg or .pdf) when given.
 
     12 leads give the 3 x 4 layout (2.5 s per column at 25 mm/s) with a full-length rhythm strip
     of ``rhythm_lead`` (II, or the first lead, by default); up to six leads get a full row each.
     ``start_s``/``duration_s`` choose the window of a long recording; by default one 250 mm row
-    of time: 10 s at 25 mm/s, 5 s at 50 mm/s.
+    of time: 10 s at 25 mm/s, 5 s at 50 mm/s. ``annotate`` adds the measurement panel on the right.
     Raises ECGError for an unsupported extension, an unwritable path or a window outside the record.
     """
     fmt = output_format(path) if path is not None else None
@@ -59,9 +62,15 @@ def plot_ecg(
         raise ECGError(path or record.source, f"a resolution of {dpi:g} dpi is outside {MIN_DPI:g}-{MAX_DPI:g}")
     layout = paper_layout(record, speed_mm_s=speed_mm_s, gain_mm_mv=gain_mm_mv, rhythm_lead=rhythm_lead,
                           start_s=start_s, duration_s=duration_s, with_title=bool(title))
-    figure = paper_figure(layout.width_mm, layout.height_mm, dpi)
-    axes = mm_axes(figure, 0.0, 0.0, layout.width_mm, layout.height_mm)
+    panel = beat_panel(record, gain_mm_mv) if annotate else None
+    width = layout.width_mm + (panel.width_mm if panel else 0.0)
+    height = max(layout.height_mm, panel.height_mm if panel else 0.0)
+    figure = paper_figure(width, height, dpi)
+    axes = mm_axes(figure, 0.0, height - layout.height_mm, layout.width_mm, layout.height_mm)
     draw_paper(axes, record, layout, title)
+    if panel is not None:
+        draw_beat_panel(mm_axes(figure, layout.width_mm, height - panel.height_mm, panel.width_mm,
+                                panel.height_mm), panel)
     if path is not None:
         save_figure(figure, path, fmt)
     return figure

@@ -63,3 +63,15 @@ def test_speed_must_be_a_paper_speed(tmp_path, example_hea, capsys):
     with pytest.raises(SystemExit):
         main(["plot", str(example_hea), "-o", str(tmp_path / "x.png"), "--speed", "30"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_annotate_adds_the_beat_panel(tmp_path, example_hea, suffix):
+    out = tmp_path / f"ludb_1.{suffix}"
+    assert main(["plot", str(example_hea), "-o", str(out), "--annotate", "--dpi", "50.8"]) == 0
+    if suffix == "png":
+        assert imread(out).shape[1] > 2 * 275  # the panel stands to the right of the 275 mm paper
+        return
+    ids = {e.get("id") for e in ElementTree.parse(out).getroot().iter() if e.get("id")}
+    assert {"beat-panel-header", "beat-trace-II", "beat-trace-V6", "fiducial-qrs_onset-V1",
+            "fiducial-t_offset-aVF", "legend-p_onset"} <= ids
