@@ -54,7 +54,7 @@ def plot_ecg(
     12 leads give the 3 x 4 layout (2.5 s per column at 25 mm/s) with a full-length rhythm strip
     of ``rhythm_lead`` (II, or the first lead, by default); up to six leads get a full row each.
     ``start_s``/``duration_s`` choose the window of a long recording; by default one 250 mm row
-    of time: 10 s at 25 mm/s, 5 s at 50 mm/s. ``annotate`` adds the measurement panel on the right.
+    of time: 10 s at 25 mm/s, 5 s at 50 mm/s. ``annotate`` adds the measurement panel, of the window drawn, on the right.
     Raises ECGError for an unsupported extension, an unwritable path or a window outside the record.
     """
     fmt = output_format(path) if path is not None else None
@@ -62,7 +62,7 @@ def plot_ecg(
         raise ECGError(path or record.source, f"a resolution of {dpi:g} dpi is outside {MIN_DPI:g}-{MAX_DPI:g}")
     layout = paper_layout(record, speed_mm_s=speed_mm_s, gain_mm_mv=gain_mm_mv, rhythm_lead=rhythm_lead,
                           start_s=start_s, duration_s=duration_s, with_title=bool(title))
-    panel = beat_panel(record, gain_mm_mv) if annotate else None
+    panel = beat_panel(record, gain_mm_mv, layout.start_s, layout.stop_s) if annotate else None
     width = layout.width_mm + (panel.width_mm if panel else 0.0)
     height = max(layout.height_mm, panel.height_mm if panel else 0.0)
     figure = paper_figure(width, height, dpi)

@@ -1,6 +1,7 @@
 """The measurement panel drawn beside the ECG paper by ``plot_ecg(..., annotate=True)``.
 
-Each lead's representative (median) beat, the one ``measure`` delineated, sits on its own patch
+Each lead's representative (median) beat, the one ``measure`` delineated on the stretch of the
+record that the paper shows (all of a resting ECG), sits on its own patch
 of ECG paper at ``BEAT_SPEED_MM_S`` and the paper's gain. The global fiducials are vertical lines
 at the same times in every lead, as on CSE median-beat pages, so a reader can check by eye that
 they sit at the wave boundaries. A table to their right lists the measured intervals and axes, and for
@@ -25,12 +26,13 @@ from ecg.delineate import isoelectric_level
 from ecg.leads import LIMB_LEADS
 from ecg.measure import measure_with_beat
 from ecg.measurements import Measurements
-from ecg.plot_layout import HEADER_MM, LABEL_MM, MAJOR_MM, MARGIN_MM, MAX_EXCURSION_MM, MIN_BELOW_MM
+from ecg.plot_layout import (HEADER_MM, LABEL_MM, MAJOR_MM, MARGIN_MM, MAX_EXCURSION_MM, MIN_BELOW_MM,
+                             sample_index)
 from ecg.plot_paper import HEADER_SIZE_PT, TRACE_COLOUR, TRACE_WIDTH_PT, draw_grid
 from ecg.record import ECGRecord
 
 BEAT_SPEED_MM_S = 50.0        # the faster standard paper speed: 1 mm = 20 ms, 5 mm = 100 ms
-BEATS_PER_COLUMN = 6          # limb leads in one column, chest leads in the next
+BEATS_PER_COLUMN = 6          # more leads: limb leads in one column, chest leads in the next
 BEAT_PAD_MS = 100.0           # shown before the first and after the last fiducial
 DEFAULT_WINDOW_MS = (-300.0, 500.0)  # around R when a beat has no fiducials on that side
 TICK_STEP_MS = 200.0          # time labels under each column
@@ -102,6 +104,7 @@ class BeatPanel:
 
     measurements: Measurements
     beat: RepresentativeBeat | None
+    measured_s: tuple[float, float] | None  # the stretch measured, None for the whole record
     drawn_fiducials: dict[str, float]  # name -> ms from R, the lines to draw
     window_ms: tuple[float, float]
     gain_mm_mv: float
@@ -114,14 +117,20 @@ class BeatPanel:
     height_mm: float
 
 
-def beat_panel(record: ECGRecord, gain_mm_mv: float) -> BeatPanel:
-    """Measure ``record`` and lay out its beat panel at ``gain_mm_mv``."""
+def beat_panel(record: ECGRecord, gain_mm_mv: float, start_s: float = 0.0,
+               stop_s: float | None = None) -> BeatPanel:
+    """Measure ``record`` from ``start_s`` to ``stop_s`` (the stretch on the paper; by default all
+    of it) and lay out its beat panel at ``gain_mm_mv``."""
+    stop_s = record.duration_s if stop_s is None else stop_s
+    whole = start_s <= 0.0 and stop_s >= record.duration_s
+    if not whole:
+        record = record.with_signal(record.signal[:, sample_index(record, start_s):sample_index(record, stop_s)])
     measurements, beat = measure_with_beat(record)
-    return beat_panel_layout(measurements, beat, gain_mm_mv)
+    return beat_panel_layout(measurements, beat, gain_mm_mv, None if whole else (start_s, stop_s))
 
 
-def beat_panel_layout(measurements: Measurements, beat: RepresentativeBeat | None,
-                      gain_mm_mv: float) -> BeatPanel:
+def beat_panel_layout(measurements: Measurements, beat: RepresentativeBeat | None, gain_mm_mv: float,
+                      measured_s: tuple[float, float] | None = None) -> BeatPanel:
     """The panel's geometry: columns of beat cells under a header, the table to their right."""
     drawn = drawn_fiducials(measurements) if beat is not None else {}
     window = beat_window_ms(drawn, beat)
@@ -142,7 +151,7 @@ def beat_panel_layout(measurements: Measurements, beat: RepresentativeBeat | Non
         for lead, (above, below) in zip(column, extents):
             top -= above + below
             cells.append(BeatCell(lead, x, top, below / gain_mm_mv, above / gain_mm_mv))
-    return BeatPanel(measurements, beat, drawn, window, gain_mm_mv, tuple(cells), grid_bottom + grid_mm,
+    return BeatPanel(measurements, beat, measured_s, drawn, window, gain_mm_mv, tuple(cells), grid_bottom + grid_mm,
                      grid_bottom, tuple(table), table_x, table_x + TABLE_WIDTH_MM + MARGIN_MM, height)
 
 
@@ -175,7 +184,10 @@ def beat_window_ms(fiducials: dict[str, float], beat: RepresentativeBeat | None)
 
 
 def lead_columns(leads: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Limb leads, then the others, each in columns of up to ``BEATS_PER_COLUMN``."""
+    """One column of up to ``BEATS_PER_COLUMN`` leads; more: limb leads, then the others, each in
+    columns of up to ``BEATS_PER_COLUMN``."""
+    if len(leads) <= BEATS_PER_COLUMN:
+        return [leads] if leads else []
     groups = [tuple(n for n in leads if n in LIMB_LEADS), tuple(n for n in leads if n not in LIMB_LEADS)]
     return [group[i:i + BEATS_PER_COLUMN] for group in groups for i in range(0, len(group), BEATS_PER_COLUMN)]
 
@@ -242,6 +254,8 @@ def draw_beat_panel(ax: Axes, panel: BeatPanel) -> None:
     """Draw ``panel`` onto ``ax``, an Axes in millimetres over the panel's region."""
     header = "Measurements" if panel.beat is None else \
         f"Representative beats   {BEAT_SPEED_MM_S:g} mm/s   {panel.gain_mm_mv:g} mm/mV"
+    if panel.measured_s is not None:
+        header += f"   of {panel.measured_s[0]:.1f}-{panel.measured_s[1]:.1f} s"
     ax.text(MARGIN_MM, panel.height_mm - HEADER_MM + 3.0, header, fontsize=HEADER_SIZE_PT, ha="left",
             va="bottom", gid="beat-panel-header")
     if panel.beat is not None:

@@ -14,6 +14,7 @@ from ecg.plot import MM_PER_INCH, plot_ecg
 from ecg.plot_annotate import (BEAT_SPEED_MM_S, FIDUCIALS, beat_panel_layout, beat_window_ms, drawn_fiducials,
                                lead_columns)
 from ecg.plot_layout import paper_layout
+from tests.conftest import synthetic_12lead
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 DPI = 40.0  # enough to check positions; the saved pixels are not looked at
@@ -164,5 +165,23 @@ def test_window_puts_r_on_a_major_line_around_the_fiducials():
 def test_limb_and_chest_leads_fill_separate_columns():
     assert lead_columns(("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")) == [
         ("I", "II", "III", "aVR", "aVL", "aVF"), ("V1", "V2", "V3", "V4", "V5", "V6")]
-    assert lead_columns(("I", "II", "V1", "V2", "V4")) == [("I", "II"), ("V1", "V2", "V4")]
+    assert lead_columns(("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V4")) == [
+        ("I", "II", "III", "aVR", "aVL", "aVF"), ("V1", "V2", "V4")]
+    assert lead_columns(("II", "V5")) == [("II", "V5")]  # few leads share one column and its lines
     assert lead_columns(("X", "Y", "Z")) == [("X", "Y", "Z")]
+
+
+def test_the_panel_measures_the_window_on_the_paper(synthetic_ecg):
+    slow, names = synthetic_ecg  # 70 bpm
+    fast, _ = synthetic_12lead(heart_rate=100, seed=2)
+    leads = [names.index("II"), names.index("V5")]
+    record = make_record(np.concatenate([slow[leads], fast[leads]], axis=1), 500, ["II", "V5"],
+                         source="long.npy", format="npy")
+    figure = plot_ecg(record, start_s=10.0, duration_s=10.0, annotate=True, dpi=DPI)
+    texts = [t.get_text() for t in figure.axes[1].texts]
+    assert any(t.endswith("of 10.0-20.0 s") for t in texts)
+    rate = float(next(t for t in texts if t.endswith(" bpm")).split()[0])
+    assert rate == pytest.approx(100, abs=3)
+    whole = plot_ecg(record, duration_s=20.0, annotate=True, dpi=DPI)
+    header = next(t.get_text() for t in whole.axes[1].texts if t.get_gid() == "beat-panel-header")
+    assert header.endswith("mm/mV")  # the whole record was measured: no window named
