@@ -266,21 +266,12 @@ def draw_beat_panel(ax: Axes, panel: BeatPanel) -> None:
 def _draw_beats(ax: Axes, panel: BeatPanel) -> None:
     beat, (start, stop) = panel.beat, panel.window_ms
     width = (stop - start) / 1000.0 * BEAT_SPEED_MM_S
-    height = panel.grid_top_mm - panel.grid_bottom_mm
     times = beat.times_ms()
     shown = (times >= start) & (times <= stop)
     centred = centred_beat(beat, panel.measurements)
     for x in sorted({cell.x_mm for cell in panel.cells}):
-        grid = ax.inset_axes((x, panel.grid_bottom_mm, width, height), transform=ax.transData)
-        grid.set_xlim(0.0, width)
-        grid.set_ylim(0.0, height)
-        grid.set_axis_off()
-        grid.set_gid("beat-grid")
-        draw_grid(grid, width, height)
-        for ms in np.arange(math.ceil(start / TICK_STEP_MS) * TICK_STEP_MS, stop + 1e-9, TICK_STEP_MS):
-            ax.text(x + (ms - start) / 1000.0 * BEAT_SPEED_MM_S, panel.grid_bottom_mm - 1.0,
-                    f"{ms:.0f}" + (" ms" if ms + TICK_STEP_MS > stop else ""), fontsize=TICK_SIZE_PT,
-                    ha="center", va="top", gid="beat-time-tick")
+        bottom = min(cell.y_mm for cell in panel.cells if cell.x_mm == x)
+        _draw_column_grid(ax, x, bottom, panel.grid_top_mm, panel.window_ms)
     for cell in panel.cells:
         cell_ax = ax.inset_axes((cell.x_mm, cell.y_mm, width, (cell.below_mv + cell.above_mv) * panel.gain_mm_mv),
                                 transform=ax.transData)
@@ -296,6 +287,22 @@ def _draw_beats(ax: Axes, panel: BeatPanel) -> None:
                      linewidth=TRACE_WIDTH_PT, solid_joinstyle="round", gid=f"beat-trace-{cell.lead}")
         cell_ax.text(0.03, 0.97, cell.lead, transform=cell_ax.transAxes, fontsize=LEAD_LABEL_SIZE_PT,
                      fontweight="bold", ha="left", va="top")
+
+
+def _draw_column_grid(ax: Axes, x: float, bottom: float, top: float, window_ms: tuple[float, float]) -> None:
+    """ECG paper behind one column of beats, from ``bottom`` to ``top`` mm, with times under it."""
+    start, stop = window_ms
+    width, height = (stop - start) / 1000.0 * BEAT_SPEED_MM_S, top - bottom
+    grid = ax.inset_axes((x, bottom, width, height), transform=ax.transData)
+    grid.set_xlim(0.0, width)
+    grid.set_ylim(0.0, height)
+    grid.set_axis_off()
+    grid.set_gid("beat-grid")
+    draw_grid(grid, width, height)
+    for ms in np.arange(math.ceil(start / TICK_STEP_MS) * TICK_STEP_MS, stop + 1e-9, TICK_STEP_MS):
+        ax.text(x + (ms - start) / 1000.0 * BEAT_SPEED_MM_S, bottom - 1.0,
+                f"{ms:.0f}" + (" ms" if ms + TICK_STEP_MS > stop else ""), fontsize=TICK_SIZE_PT,
+                ha="center", va="top", gid="beat-time-tick")
 
 
 def _draw_table(ax: Axes, panel: BeatPanel) -> None:
