@@ -1,11 +1,11 @@
 """The measurement panel drawn beside the ECG paper by ``plot_ecg(..., annotate=True)``.
 
 Each lead's representative (median) beat, the one ``measure`` delineated on the stretch of the
-record that the paper shows (all of a resting ECG), sits on its own patch
-of ECG paper at ``BEAT_SPEED_MM_S`` and the paper's gain. The global fiducials are vertical lines
-at the same times in every lead, as on CSE median-beat pages, so a reader can check by eye that
-they sit at the wave boundaries. A table to their right lists the measured intervals and axes, and for
-each value or fiducial that could not be measured, the reason ``measure`` gave.
+record that the paper shows (all of a resting ECG), sits on its own patch of ECG paper at
+``BEAT_SPEED_MM_S`` and the paper's gain. The global fiducials are vertical lines at the same
+times in every lead, as on CSE median-beat pages, so a reader can check by eye that they sit at
+the wave boundaries. A table to their right lists the measured intervals and axes and, for each
+value or fiducial that could not be measured, the reason ``measure`` gave.
 
 Each beat is drawn on an inset Axes whose data units are milliseconds from the R peak (x) and
 millivolts above the lead's PR-segment level (y), sized so that those units keep the paper's true
@@ -72,8 +72,8 @@ TABLE_VALUES: tuple[tuple[str, str, str], ...] = (
     ("qrs_axis_deg", "QRS axis", "°"),
     ("t_axis_deg", "T axis", "°"),
 )
-# Notes about the whole record rather than one value.
-RECORD_NOTES: tuple[str, ...] = ("n_beats", "leads")
+# Notes about the whole record rather than one value, and their labels.
+RECORD_NOTES: dict[str, str] = {"n_beats": "Beats", "leads": "Leads"}
 
 
 @dataclass(frozen=True)
@@ -242,9 +242,9 @@ def table_lines(measurements: Measurements, drawn: dict[str, float], has_beat: b
             ms = drawn.get(name)
             reason = measurements.notes.get(FIDUCIAL_REASON_FIELD[name], "not found on the representative beat")
             add(label, None if ms is None else f"{ms:+.0f} ms", reason, fiducial=name)
-    for field in RECORD_NOTES:
+    for field, label in RECORD_NOTES.items():
         if field in measurements.notes:
-            add("Beats" if field == "n_beats" else "Leads", None, measurements.notes[field])
+            add(label, None, measurements.notes[field])
     if not has_beat and "n_beats" not in measurements.notes:
         add("Beats", None, "no representative beat to draw")
     return lines
