@@ -185,3 +185,13 @@ def test_the_panel_measures_the_window_on_the_paper(synthetic_ecg):
     whole = plot_ecg(record, duration_s=20.0, annotate=True, dpi=DPI)
     header = next(t.get_text() for t in whole.axes[1].texts if t.get_gid() == "beat-panel-header")
     assert header.endswith("mm/mV")  # the whole record was measured: no window named
+
+
+def test_an_unusable_lead_gets_no_beat_and_the_table_says_so(synthetic_ecg):
+    signal, names = synthetic_ecg
+    signal = signal.copy()
+    signal[names.index("V3")] = 0.0  # a disconnected electrode
+    record = make_record(signal, 500, names, source="no_v3.npy", format="npy")
+    figure = plot_ecg(record, annotate=True, dpi=DPI)
+    assert set(_cells(figure)) == set(record.leads) - {"V3"}
+    assert "— left out as unusable: V3" in [t.get_text() for t in figure.axes[1].texts]
