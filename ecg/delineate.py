@@ -1,7 +1,9 @@
 """Global fiducials of a representative beat, taken across all its leads at once (the CSE way).
 
-QRS onset and offset come from the leads' slopes, each scaled to its own QRS and averaged: the
-QRS is where that velocity stays above a fraction of its maximum (and above its noise). P and T
+QRS onset and offset are the mean of two estimates from the leads' slopes: where the slopes,
+each scaled to its own QRS and averaged, stay above a fraction of their maximum (and above their
+noise); and the earliest onset and latest offset of the leads one by one, among the leads that
+agree with the others (a lead vote, as the Glasgow and GE 12SL programs take). P and T
 waves are found on the spatial magnitude (norm over leads) of the smoothed, baseline-corrected
 leads, their outer ends by the trapezium method (Vazquez-Seisdedos et al. 2011, IEEE TBME
 58:2867), which needs no amplitude threshold.
@@ -27,8 +29,12 @@ QRS_OFFSET_FRACTION = 0.05       # ... and at QRS offset
 QRS_NOISE_FACTOR = 5.0           # ... but never below this x the velocity's noise level,
 NOISE_WINDOW_S = 0.02            # the slope of what a moving average this long removes
 QUIET_RUN_S = 0.008              # the velocity must stay below the threshold this long
+LEAD_QRS_FRACTION = 0.08         # one lead's smoothed slope / its QRS maximum at its QRS ends
+LEAD_VOTE_FLOOR = 0.3            # a lead whose steepest QRS slope is below this x the median lead's
+#                                  does not vote
+LEAD_OUTLIER_S = 0.02            # a lead's end further than this from the leads' median is left out
 # LUDB's reference takes the earliest onset and the latest offset of 12 leads annotated one by
-# one; a threshold on the averaged slope finds the QRS later and ends it earlier by about this:
+# one; both estimates find the QRS later and end it earlier by about this:
 QRS_ONSET_SHIFT_S = 0.012
 QRS_OFFSET_SHIFT_S = 0.012
 PR_BASELINE_S = 0.02             # isoelectric level: the mean over this span before QRS onset
@@ -97,9 +103,22 @@ def spatial_magnitude(beat: np.ndarray, baseline: np.ndarray) -> np.ndarray:
 
 
 def qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, int | None]:
-    """QRS onset and offset: walking outward from the velocity peak, the first samples where the
-    scaled velocity stays below a fraction of its peak for ``QUIET_RUN_S`` (or, failing that,
-    its lowest point in the search range), moved by the calibration shifts."""
+    """QRS onset and offset: the mean of the velocity and the lead-vote estimates (the velocity
+    one alone where no lead votes), moved by the calibration shifts."""
+    onset, offset = velocity_qrs_bounds(beat, r_index, fs)
+    if onset is None or offset is None:
+        return None, None
+    voted_onset, voted_offset = lead_vote_qrs_bounds(beat, r_index, fs)
+    if voted_onset is not None and voted_offset is not None:
+        onset, offset = (onset + voted_onset) // 2, (offset + voted_offset + 1) // 2
+    return (max(0, onset - int(round(QRS_ONSET_SHIFT_S * fs))),
+            min(beat.shape[-1] - 1, offset + int(round(QRS_OFFSET_SHIFT_S * fs))))
+
+
+def velocity_qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, int | None]:
+    """Walking outward from the velocity peak, the first samples where the scaled velocity stays
+    below a fraction of its peak for ``QUIET_RUN_S`` (or, failing that, its lowest point in the
+    search range)."""
     velocity, noise_level = qrs_velocity(beat, r_index, fs)
     search = int(QRS_SEARCH_S * fs)
     lo, hi = max(0, r_index - search), min(velocity.size, r_index + search)
@@ -116,8 +135,31 @@ def qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, i
     offset = _quiet_edge(after < max(QRS_OFFSET_FRACTION * top, noise), run)
     onset = peak - 1 - (int(np.argmin(before)) if onset is None else onset)
     offset = peak + (int(np.argmin(after)) if offset is None else offset)
-    return (max(0, onset - int(round(QRS_ONSET_SHIFT_S * fs))),
-            min(beat.shape[-1] - 1, offset + int(round(QRS_OFFSET_SHIFT_S * fs))))
+    return onset, offset
+
+
+def lead_vote_qrs_bounds(beat: np.ndarray, r_index: int, fs: float) -> tuple[int | None, int | None]:
+    """Each voting lead's QRS ends (where its smoothed slope stays below ``LEAD_QRS_FRACTION`` of
+    its QRS maximum), then the earliest onset and the latest offset among the leads within
+    ``LEAD_OUTLIER_S`` of the leads' median; Nones where no lead has both ends."""
+    smoothing = max(1, int(round(VELOCITY_SMOOTHING_S * fs)))
+    slope = uniform_filter1d(np.abs(np.gradient(beat, axis=-1)), smoothing, axis=-1)
+    core_lo, core_hi = max(0, r_index - int(QRS_CORE_S * fs)), r_index + int(QRS_CORE_S * fs)
+    lo, hi = max(0, r_index - int(QRS_SEARCH_S * fs)), min(beat.shape[-1], r_index + int(QRS_SEARCH_S * fs))
+    peaks = core_lo + np.argmax(slope[:, core_lo:core_hi], axis=-1)
+    tops = slope[np.arange(len(slope)), peaks]
+    run = max(1, int(round(QUIET_RUN_S * fs)))
+    onsets, offsets = [], []
+    for lead in np.flatnonzero((tops > 0) & (tops >= LEAD_VOTE_FLOOR * np.median(tops))):
+        quiet = slope[lead] < LEAD_QRS_FRACTION * tops[lead]
+        onset = _quiet_edge(quiet[lo:peaks[lead]][::-1], run)
+        offset = _quiet_edge(quiet[peaks[lead]:hi], run)
+        if onset is not None and offset is not None:
+            onsets.append(peaks[lead] - 1 - onset)
+            offsets.append(peaks[lead] + offset)
+    if not onsets:
+        return None, None
+    return _outer(onsets, LEAD_OUTLIER_S * fs, earliest=True), _outer(offsets, LEAD_OUTLIER_S * fs, earliest=False)
 
 
 def isoelectric_level(beat: np.ndarray, qrs_onset: int, fs: float) -> np.ndarray:
@@ -190,6 +232,15 @@ def delineate(beat: np.ndarray, r_index: int, fs: float, rr_samples: float) -> F
     p_onset, p_peak, p_offset = p_wave(beat, qrs_onset,
                                        int(previous_t_end + P_GAP_AFTER_T_S * fs), fs)
     return Fiducials(qrs_onset, qrs_offset, t_peak, t_offset, p_onset, p_peak, p_offset)
+
+
+def _outer(values: list[int], outlier: float, earliest: bool) -> int:
+    """The earliest (or latest) value among those within ``outlier`` of their median (at least
+    the one nearest to it)."""
+    array = np.asarray(values)
+    distance = np.abs(array - np.median(array))
+    kept = array[distance <= max(outlier, distance.min())]
+    return int(kept.min() if earliest else kept.max())
 
 
 def _region_above(curve: np.ndarray, peak: int, level: float) -> tuple[int, int]:
