@@ -21,8 +21,8 @@ from ecg.errors import ECGError
 from ecg.io import read_ecg
 
 # Held-out parts (fixed, documented in the model cards):
-# LUDB: every 4th record in ascending id order (40 of the 160 records at hand, ids 4, 8, ...
-# only when all 200 are present; see ludb_held_out), PTB-XL subset: ecg_id % 10 == 0,
+# LUDB: every 4th of the records at hand in ascending id order (with the 160-record copy in
+# ../shared/data: ids 4, 9, 14, ..., 199), PTB-XL subset: ecg_id % 10 == 0,
 # MIT-BIH 100: the last 20 % of the recording.
 LUDB_HOLD_OUT_EVERY = 4
 PTBXL_HOLD_OUT_MODULO = 10

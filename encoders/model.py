@@ -1,5 +1,5 @@
 """The ECG encoder: one small 1D CNN applied to every lead alike (any lead subset), a learned
-lead embedding, per-segment embeddings (mean over leads, 0.5 s each) and one global embedding
+per-lead scale and shift of its features, per-segment embeddings (mean over leads, 0.5 s each) and one global embedding
 (attention pooling over segments, L2-normalised for retrieval); multi-label diagnostic heads
 read the global embedding."""
 
@@ -57,7 +57,10 @@ class ECGEncoder(nn.Module):
             c_prev = c
         self.cnn = nn.Sequential(*layers)
         self.project = nn.Linear(c_prev, config.embed_dim)
-        self.lead_embedding = nn.Embedding(len(LEAD_SLOTS), config.embed_dim)
+        # FiLM per lead: which lead carries which feature survives the mean over leads.
+        self.lead_scale = nn.Embedding(len(LEAD_SLOTS), config.embed_dim)
+        self.lead_shift = nn.Embedding(len(LEAD_SLOTS), config.embed_dim)
+        nn.init.zeros_(self.lead_scale.weight)
         self.pool_query = nn.Linear(config.embed_dim, 1)
         self.out = nn.Sequential(nn.Linear(config.embed_dim, config.embed_dim), nn.GELU(),
                                  nn.Linear(config.embed_dim, config.embed_dim))
@@ -69,7 +72,7 @@ class ECGEncoder(nn.Module):
         features = convolved.new_zeros((batch * n_leads,) + convolved.shape[1:])
         features[keep] = convolved
         features = self.project(features.transpose(1, 2)).view(batch, n_leads, -1, self.config.embed_dim)
-        features = features + self.lead_embedding(slots)[:, :, None, :]
+        features = features * (1 + self.lead_scale(slots)[:, :, None, :]) + self.lead_shift(slots)[:, :, None, :]
         weights = mask.float()[:, :, None, None]
         segments = (features * weights).sum(1) / weights.sum(1).clamp(min=1)  # (B, S, D)
         attention = torch.softmax(self.pool_query(segments).squeeze(-1), dim=1)  # (B, S)

@@ -25,7 +25,7 @@ from encoders.pretrained import ECGEmbedder
 
 @dataclass(frozen=True)
 class EncoderTrainConfig:
-    steps: int = 400
+    steps: int = 600
     batch_size: int = 32
     crop_s: float = 5.0
     max_view_leads: int = 4
