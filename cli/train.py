@@ -45,6 +45,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
+def _command(target: str) -> str:
+    """The command line that ran, for the model card (its options when run as ecg-agent)."""
+    options = sys.argv[3:] if sys.argv[1:3] == ["train", target] else []
+    return " ".join(["ecg-agent", "train", target] + ([shlex.join(options)] if options else []))
+
+
 def _given(**values) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -76,7 +82,7 @@ def run_tokenizer(args: argparse.Namespace) -> int:
     r = [float(np.corrcoef(a, b)[0, 1]) for a, b in zip(reconstruction.numpy(), held) if np.std(b) > 0]
     counts = np.bincount(codes.flatten().numpy(), minlength=model.fsq.codebook_size)
     metadata = {
-        "command": "ecg-agent train tokenizer " + shlex.join(sys.argv[3:] if sys.argv[1:3] == ["train", "tokenizer"] else []),
+        "command": _command("tokenizer"),
         "data": str(root), "training_beats": len(train), "held_out_beats": len(held),
         "train_config": vars(config), "final_train_mse": float(np.mean(losses[-50:])),
         "held_out_beat_median_pearson_r": float(np.median(r)),
@@ -108,6 +114,6 @@ def run_encoder(args: argparse.Namespace) -> int:
 
     config = EncoderTrainConfig(**_given(steps=args.steps, batch_size=args.batch_size, head_steps=args.head_steps),
                                 seed=args.seed, threads=args.threads, n_synthetic=args.synthetic)
-    command = "ecg-agent train encoder " + shlex.join(sys.argv[3:] if sys.argv[1:3] == ["train", "encoder"] else [])
-    train_default_encoder(args.data, args.out, config, labels=args.labels, ptbxl_root=args.ptbxl, command=command)
+    train_default_encoder(args.data, args.out, config, labels=args.labels, ptbxl_root=args.ptbxl,
+                          command=_command("encoder"))
     return 0

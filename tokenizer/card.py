@@ -25,8 +25,9 @@ Vocabulary: {vocabulary_size} tokens.
 {levels} = {codebook_size} codes; an MLP autoencoder (256 -> 512 -> 512 -> 16 x 4
 latents; the same weights for every lead) trained on beats scaled by their quantized amplitude.
 
-**Data.** Training part of the PTB-XL subset (CC-BY-4.0, Wagner et al. 2020), LUDB
-(ODC-By 1.0, Kalyakulina et al. 2020), MIT-BIH record 100 (first 80 %) and NeuroKit2-simulated
+**Data.** Training part of the PTB-XL subset (CC-BY-4.0, Wagner et al. 2020; 100 Hz, z-scored
+per lead, so its amplitude tokens are not mV), LUDB (ODC-By 1.0, Kalyakulina et al. 2020; the
+copy at hand has each lead scaled to about 1 mV peak to peak), MIT-BIH record 100 (first 80 %) and NeuroKit2-simulated
 ECGs; held out: PTB-XL ecg_id % 10 == 0, every 4th LUDB record (ids listed in
 docs/BENCHMARKS.md), the last 20 % of MIT-BIH 100. {metadata.get('training_beats')} training beats.
 Trained on a shared 2-core x86-64 CPU (no GPU was lent to this task) in {metadata.get('minutes')} min;
