@@ -49,6 +49,8 @@ TRAPEZIUM_REFERENCE_S = 0.15     # trapezium reference point: this far past the 
 T_END_FRACTION = 0.05            # T ends at the latest where its magnitude is within this share
 T_FLOOR_SPAN_S = 0.1             # of its height above the lowest level in the span after it
 T_OFFSET_SHIFT_S = 0.016         # calibration towards LUDB's latest-T-offset-of-12-leads rule
+T_HALF_DOWN = 0.5                # the T wave's steepest fall lies within T_DESCENT_SPAN x the time
+T_DESCENT_SPAN = 1.5             # from its peak to where it is this share down to the lowest level
 
 # P wave
 P_SEARCH_S = 0.4                 # P onset lies within this before QRS onset,
@@ -182,7 +184,12 @@ def t_wave(beat: np.ndarray, baseline: np.ndarray, qrs_onset: int, qrs_offset: i
     if peak_stop - start < int(0.04 * fs) or stop <= peak_stop:
         return None, None
     peak = start + int(np.argmax(magnitude[start:peak_stop]))
-    end = _trapezium_end(magnitude, peak, stop, int(TRAPEZIUM_REFERENCE_S * fs), forward=True)
+    # the steepest fall is sought on the T wave's own descent, not on a later wave's (an f wave)
+    lowest = magnitude[peak:stop].min()
+    half = np.flatnonzero(magnitude[peak:stop] <= lowest + T_HALF_DOWN * (magnitude[peak] - lowest))
+    descent = int(np.ceil(T_DESCENT_SPAN * half[0])) + 1 if half.size else None
+    end = _trapezium_end(magnitude, peak, stop, int(TRAPEZIUM_REFERENCE_S * fs), forward=True,
+                         descent=descent)
     if end is None:
         return peak, None
     # a small T on a noisy tail lets the trapezium drift late: end no later than where the
@@ -260,7 +267,8 @@ def _quiet_edge(below: np.ndarray, run: int) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def _trapezium_end(curve: np.ndarray, start: int, limit: int, reference: int, forward: bool) -> int | None:
+def _trapezium_end(curve: np.ndarray, start: int, limit: int, reference: int, forward: bool,
+                   descent: int | None = None) -> int | None:
     """Where a wave on ``curve`` ends, walking from ``start`` (its peak) towards ``limit``.
 
     From the steepest fall between start and limit, each candidate point spans a trapezium with
@@ -271,7 +279,7 @@ def _trapezium_end(curve: np.ndarray, start: int, limit: int, reference: int, fo
         return None
     path = np.arange(start, limit, step)
     values = curve[path]
-    steepest = int(np.argmin(np.diff(values)))  # steepest fall walking away from the peak
+    steepest = int(np.argmin(np.diff(values)[:descent]))  # steepest fall walking away from the peak
     reference_pos = min(len(path) - 1, steepest + reference)
     if reference_pos <= steepest:
         return int(path[steepest])

@@ -71,6 +71,17 @@ def test_lead_vote_leaves_out_a_lead_that_disagrees_with_all_others():
     assert D.lead_vote_qrs_bounds(late, r_index, 500.0) == agreed
 
 
+def test_a_wave_after_the_t_wave_does_not_move_its_end():
+    signal, onsets = synthetic_record()
+    beat = signal[:, onsets[3] - 300:onsets[3] + 400].astype(float)
+    r_index = 300 + int(np.argmax(np.abs(beat[1, 300:360])))
+    alone = D.delineate(beat, r_index, 500.0, 400.0)
+    t_height = np.abs(beat[:, alone.t_peak] - beat[:, alone.qrs_onset])
+    bump = np.exp(-0.5 * ((np.arange(beat.shape[-1]) - (300 + 220)) / 10.0) ** 2)  # an f wave after T
+    f = D.delineate(beat + t_height[:, None] * bump, r_index, 500.0, 400.0)
+    assert abs(f.t_offset - alone.t_offset) <= 5
+
+
 def test_flat_beat_has_no_qrs():
     f = D.delineate(np.zeros((12, 600)), 250, 500.0, 400.0)
     assert f.qrs_onset is None and f.qrs_offset is None
