@@ -20,7 +20,6 @@ from pathlib import Path
 
 from finetune.lora import LoraSettings, wrap_with_lora
 from finetune.sft_data import IGNORE_INDEX
-from tokenizer.hf import extend_model_with_ecg_tokens
 
 METADATA_FILE = "ecg_lm.json"
 
@@ -57,6 +56,7 @@ def device_default() -> str:
 def prepare_model(base: str | None, ecg_tokens: Sequence[str], config: TrainConfig, device: str):
     """Base model + tokenizer with the ECG tokens added, wrapped for LoRA training."""
     from finetune import base_model
+    from tokenizer.hf import extend_model_with_ecg_tokens  # torch: loaded only when training
 
     quantize = config.quantize_4bit if config.quantize_4bit is not None else device == "cuda"
     tokenizer = base_model.load_tokenizer(base)
