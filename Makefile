@@ -11,8 +11,8 @@ EXAMPLE ?= examples/ludb_1.hea
 
 run: $(STAMP)
 	$(VENV)/bin/ecg-agent info --pretty $(EXAMPLE)
-	$(VENV)/bin/ecg-agent plot $(EXAMPLE) -o out/ludb_1.png
-	@echo "12-lead plot written to out/ludb_1.png"
+	$(VENV)/bin/ecg-agent measure $(EXAMPLE)
+	$(VENV)/bin/ecg-agent plot $(EXAMPLE) --annotate -o out/ludb_1.png
 
 test: $(STAMP)
 	$(PY) -m pytest -n auto -q
