@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "train": "cli.train",
     "tokenize": "cli.tokenize",
     "export": "cli.export",
+    "index": "cli.index",
 }
 
 
