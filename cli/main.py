@@ -22,6 +22,8 @@ SUBCOMMANDS = {
     "tokenize": "cli.tokenize",
     "export": "cli.export",
     "index": "cli.index",
+    "ask": "cli.ask",
+    "report": "cli.report",
 }
 
 

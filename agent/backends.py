@@ -1,0 +1,77 @@
+"""LLM backends: ``generate(messages, options=None) -> str`` behind one interface.
+
+The in-process transformers backend decodes greedily. With options it does not generate: it
+scores each option's reply (``format_answer([option])``) by its mean per-token log-likelihood
+given the prompt and answers the best one; for questions that allow several options
+(``multi=True``) every option within MULTI_ANSWER_MARGIN_NATS of the best is answered too.
+A vLLM/OpenAI-compatible backend (structured outputs) implements the same Protocol later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from finetune.prompt import format_answer
+
+# Options whose mean token log-likelihood lies within this many nats of the best option's are
+# answered together on multi-answer questions. Chosen, not tuned (no tuned adapter exists yet).
+MULTI_ANSWER_MARGIN_NATS = 0.5
+MAX_NEW_TOKENS = 128
+
+
+class Backend(Protocol):
+    def generate(self, messages: list[dict[str, str]], options: Sequence[str] | None = None,
+                 multi: bool = False) -> str:
+        """The assistant's reply; with ``options``, one of them (or several joined by '; ')."""
+
+
+def choose_options(scores: dict[str, float], multi: bool) -> list[str]:
+    """The best-scoring option, plus (multi) those within MULTI_ANSWER_MARGIN_NATS of it."""
+    best = max(scores.values())
+    if not multi:
+        return [max(scores, key=scores.get)]
+    return [option for option, score in scores.items() if score >= best - MULTI_ANSWER_MARGIN_NATS]
+
+
+class TransformersBackend:
+    """A causal LM in this process (the default SmolLM2 base or a model folder), on CPU."""
+
+    def __init__(self, model_path: str | None = None, max_new_tokens: int = MAX_NEW_TOKENS):
+        from finetune.base_model import load_model, load_tokenizer
+
+        self.tokenizer = load_tokenizer(model_path)
+        self.model = load_model(model_path).eval()
+        self.max_new_tokens = max_new_tokens
+
+    def _prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:
+        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def option_scores(self, messages: list[dict[str, str]], options: Sequence[str]) -> dict[str, float]:
+        """Each option -> mean log-likelihood per token of its reply given the prompt."""
+        import torch
+
+        prompt = list(self._prompt_ids(messages))
+        scores = {}
+        for option in options:
+            reply = self.tokenizer(format_answer([option]), add_special_tokens=False)["input_ids"]
+            ids = torch.tensor([prompt + reply])
+            with torch.no_grad():
+                logits = self.model(ids).logits[0, len(prompt) - 1:-1]
+            logprobs = torch.log_softmax(logits.float(), dim=-1)
+            picked = logprobs[torch.arange(len(reply)), torch.tensor(reply)]
+            scores[option] = float(picked.mean())
+        return scores
+
+    def generate(self, messages: list[dict[str, str]], options: Sequence[str] | None = None,
+                 multi: bool = False) -> str:
+        if options:
+            return format_answer(choose_options(self.option_scores(messages, options), multi))
+        import torch
+
+        ids = torch.tensor([list(self._prompt_ids(messages))])
+        with torch.no_grad():
+            out = self.model.generate(ids, max_new_tokens=self.max_new_tokens, do_sample=False,
+                                      pad_token_id=self.tokenizer.eos_token_id)
+        return self.tokenizer.decode(out[0, ids.shape[1]:], skip_special_tokens=True).strip()
