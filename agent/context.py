@@ -17,7 +17,10 @@ from finetune.prompt import measurement_summary
 
 @dataclass
 class ECGContext:
-    """Everything the agent knows of one ECG; the ECG tokens and similar reports are computed on use."""
+    """Everything the agent knows of one ECG; the ECG tokens are computed on first use.
+
+    ``similar_reports`` are filled by the Agent when retrieval is on.
+    """
 
     record: ECGRecord
     quality: QualityReport

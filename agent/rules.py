@@ -133,13 +133,14 @@ def _in_range(range_name: str | None, asked: str) -> bool | None:
 
 def numeric_features(contexts, question: str, options: Sequence[str]) -> Decision | None:
     """Numeric features in the asked range (one ECG) or newly in it in the second ECG (two ECGs)."""
-    names = [o.lower() for o in options] if options else []
-    if not (names and set(names) <= set(_NUMERIC_BY_NAME)) and "numeric feature" not in question.lower():
+    names = [o.lower() for o in options]
+    features = [n for n in names if n in _NUMERIC_BY_NAME]
+    if not (features and set(names) <= {*_NUMERIC_BY_NAME, "none"}) and "numeric feature" not in question.lower():
         return None
     asked = asked_range(question)
     if asked is None:
         return None
-    candidates = names or list(_NUMERIC_BY_NAME)
+    candidates = features or list(_NUMERIC_BY_NAME)
     found, ids = [], []
     for name in candidates:
         field = _NUMERIC_BY_NAME[name].field
@@ -152,7 +153,7 @@ def numeric_features(contexts, question: str, options: Sequence[str]) -> Decisio
     where = "in the second ECG, not in the first" if len(contexts) > 1 else ""
     text = (f"{', '.join(found)}: {asked} the normal range {where}".strip() if found
             else f"none of the numeric features is {asked} the normal range {where}".strip())
-    return Decision(found or (["none"] if "none" in names else []), text, ids)
+    return Decision(found or (["none"] if not names or "none" in names else []), text, ids)
 
 
 def _changed_into(states: list[bool], question: str) -> bool:

@@ -50,3 +50,11 @@ def test_choose_options_among_statements(ludb):
     answer = Agent(retrieval=False).ask([ludb / "44.hea"], "Which rhythm does this ECG show?",
                                         ["sinus rhythm", "atrial fibrillation"])
     assert answer.answer == ["atrial fibrillation"]
+
+
+def test_numeric_query_with_none_among_the_options(ludb):
+    agent = Agent(retrieval=False)
+    # record 2: QRS 106 ms and PR 194 ms are inside their ECG-QA ranges
+    answer = agent.ask([ludb / "2.hea"], "Which numeric features are below the normal range?",
+                       ["qrs duration", "pr interval", "none"])
+    assert answer.answer == ["none"] and not answer.abstained
