@@ -2,7 +2,8 @@
 
 Three kinds of question are decided without a language model:
 - verify ("Does this ECG show X?", options yes/no/not sure) about a statement the criteria
-  engine evaluates, or about a noise attribute the quality report evaluates;
+  engine evaluates, or about a noise attribute the quality report evaluates; with two ECGs,
+  whether a statement changed as the question names it ("newly", "no longer", "still");
 - numeric-feature questions ("Which numeric features are above the normal range?"), for one ECG
   or, comparing two, the features that changed into the asked range in the second one;
 - choose/query questions whose options are all statements the criteria engine evaluates.
@@ -24,6 +25,8 @@ from ecg.scp_codes import NUMERIC_FEATURES, STATEMENTS, codes_for
 VERIFY_OPTIONS = ("yes", "no", "not sure")
 NOISE_ATTRIBUTES = tuple(sorted({a for a in ECGQA_ATTRIBUTE.values() if a}))
 _NUMERIC_BY_NAME = {f.name: f for f in NUMERIC_FEATURES}
+# The change a two-ECG question names: (statement made in the first ECG, made in the second).
+CHANGE_WORDS = {"no longer": (True, False), "newly": (False, True), "still": (True, True)}
 _VERIFY_START = re.compile(r"^\s*(does|do|is|are|has|have|was|were)\b", re.I)
 _PLURAL = re.compile(r"\b(are|were|features|statements|symptoms|findings|leads|all)\b", re.I)
 
@@ -157,9 +160,34 @@ def numeric_features(contexts, question: str, options: Sequence[str]) -> Decisio
 
 
 def _changed_into(states: list[bool], question: str) -> bool:
-    if _contains(question.lower(), "both"):
+    if any(_contains(question.lower(), w) for w in ("both", "still")):
         return all(states)
     return states[1] and not states[0]
+
+
+def change_asked(question: str) -> tuple[bool, bool] | None:
+    """(made in the first ECG, made in the second) that a comparison names, e.g. "newly"."""
+    text = question.lower()
+    return next((states for word, states in CHANGE_WORDS.items() if _contains(text, word)), None)
+
+
+def verify_change(contexts, question: str) -> Decision | None:
+    """Two ECGs: whether the named statement changed as asked ("newly", "no longer", "still")."""
+    change = change_asked(question)
+    phrases = mentioned_phrases(question, list(STATEMENT_PHRASES))
+    if change is None or len(phrases) != 1:
+        return None
+    codes = STATEMENT_PHRASES[phrases[0]]
+    fields = [f for f in map(_numeric_code_field, codes) if f]
+    if any(getattr(c.measurements, f) is None for c in contexts for f in fields):
+        return None
+    made = [[s for s in c.statements if s.code in codes] for c in contexts]
+    states = tuple(bool(m) for m in made)
+    ids = [f"ecg{i + 1}/s:{s.code}" for i, m in enumerate(made) for s in m]
+    ids += [f"ecg{i + 1}/m:{f}" for i in range(2) for f in fields]
+    where = ", ".join(f"ECG {i + 1}: {'made' if state else 'not made'}" for i, state in enumerate(states))
+    verdict = "yes" if states == change else "no"
+    return Decision([verdict], f"{verdict}: {phrases[0]} ({where})", ids)
 
 
 def choose_statements(ctx, options: Sequence[str]) -> Decision | None:
@@ -178,7 +206,9 @@ def choose_statements(ctx, options: Sequence[str]) -> Decision | None:
 
 def decide(contexts, question: str, options: Sequence[str]) -> Decision | None:
     """The first rule that decides the question, or None (the language model's turn)."""
-    if is_verify(question, options) and len(contexts) == 1:
+    if is_verify(question, options):
+        if len(contexts) == 2:
+            return verify_change(contexts, question)
         return verify_noise(contexts[0], question) or verify_statement(contexts[0], question)
     if len(contexts) <= 2:
         decision = numeric_features(contexts, question, options)

@@ -58,3 +58,14 @@ def test_numeric_query_with_none_among_the_options(ludb):
     answer = agent.ask([ludb / "2.hea"], "Which numeric features are below the normal range?",
                        ["qrs duration", "pr interval", "none"])
     assert answer.answer == ["none"] and not answer.abstained
+
+
+def test_comparison_verify_names_the_change(ludb):
+    agent = Agent(retrieval=False)
+    pair = [ludb / "2.hea", ludb / "44.hea"]  # sinus rhythm, then atrial fibrillation
+    newly = agent.ask(pair, "Does the second ECG newly show atrial fibrillation compared to the first?", VERIFY)
+    assert newly.answer == ["yes"] and newly.evidence[0]["id"] == "ecg2/s:AFIB"
+    still = agent.ask(pair, "Does the second ECG still show atrial fibrillation compared to the first?", VERIFY)
+    assert still.answer == ["no"]
+    gone = agent.ask(pair, "Does the second ECG no longer show sinus rhythm compared to the first?", VERIFY)
+    assert gone.answer == ["yes"]
