@@ -3,7 +3,6 @@
 import json
 
 import numpy as np
-import pytest
 
 from cli.main import main
 from ecg import read_ecg
