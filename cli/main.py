@@ -24,6 +24,8 @@ SUBCOMMANDS = {
     "index": "cli.index",
     "ask": "cli.ask",
     "report": "cli.report",
+    "ui": "cli.ui",
+    "serve": "cli.serve",
 }
 
 
