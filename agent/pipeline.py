@@ -82,7 +82,8 @@ class Agent:
         decision = rules.decide(contexts, question, options)
         if decision is not None:
             cited = _cited(decision.evidence_ids, items)
-            return Answer(decision.answer, decision.text, cited + [i for i in items if i not in cited])
+            return Answer(decision.answer, decision.text, cited + [i for i in items if i not in cited],
+                          abstained=decision.abstained, decided_by="abstained" if decision.abstained else "evidence")
         if self.backend is None:
             return abstain(options, "the measured evidence does not decide this question "
                                     "and no language model was asked", items, [])

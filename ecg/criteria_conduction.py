@@ -4,69 +4,70 @@
 from __future__ import annotations
 
 from ecg import thresholds as t
-from ecg.criteria_types import Evidence, Statement, check, first, statement
+from ecg.criteria_types import Criterion, Outcome, Statement, Unmeasured, all_of, check, first, statement
 from ecg.measurements import Measurements
 
 
-def net_qrs(m: Measurements, lead: str, comparison: str) -> Evidence | None:
+def net_qrs(m: Measurements, lead: str, comparison: str) -> Criterion:
     """Evidence that the lead's net QRS area is positive (">") or negative ("<")."""
     measured = m.per_lead.get(lead)
     value = measured.qrs_area_mvms if measured else None
     return check(f"per_lead.{lead}.qrs_area_mvms", value, comparison, t.QRS_NET_AREA_ZERO, (lead,))
 
 
-def rsr_prime(m: Measurements, lead: str) -> Evidence | None:
+def rsr_prime(m: Measurements, lead: str) -> Criterion:
     measured = m.per_lead.get(lead)
     value = measured.r_prime_present if measured else None
     return check(f"per_lead.{lead}.r_prime_present", value, "==", t.RSR_PRIME_PATTERN, (lead,))
 
 
-def _qrs(m: Measurements, comparison: str, threshold: t.Threshold) -> Evidence | None:
+def _qrs(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion:
     return check("qrs_duration_ms", m.qrs_duration_ms, comparison, threshold)
 
 
-def right_bundle_morphology(m: Measurements) -> Evidence | None:
+def right_bundle_morphology(m: Measurements) -> Criterion:
     """rSR' in V1 or V2, or else a predominantly positive QRS in V1."""
     return first(rsr_prime(m, "V1"), rsr_prime(m, "V2"), net_qrs(m, "V1", ">"))
 
 
-def left_bundle_morphology(m: Measurements) -> list[Evidence] | None:
+def left_bundle_morphology(m: Measurements) -> list[Criterion] | Criterion:
     """Negative QRS (rS/QS) in V1, positive in I and V6, and no rSR' in V1-V2."""
     if rsr_prime(m, "V1") or rsr_prime(m, "V2"):
         return None
-    evidence = [net_qrs(m, "V1", "<"), net_qrs(m, "I", ">"), net_qrs(m, "V6", ">")]
-    return None if None in evidence else evidence
+    return all_of(net_qrs(m, "V1", "<"), net_qrs(m, "I", ">"), net_qrs(m, "V6", ">"))
 
 
-def _incomplete_range(m: Measurements) -> list[Evidence] | None:
-    evidence = [_qrs(m, ">=", t.INCOMPLETE_BBB_MIN_QRS_MS), _qrs(m, "<", t.COMPLETE_BBB_MIN_QRS_MS)]
-    return None if None in evidence else evidence
+def _incomplete_range(m: Measurements) -> list[Criterion] | Criterion:
+    return all_of(_qrs(m, ">=", t.INCOMPLETE_BBB_MIN_QRS_MS), _qrs(m, "<", t.COMPLETE_BBB_MIN_QRS_MS))
 
 
-def first_degree_av_block(m: Measurements) -> Statement | None:
-    """A long PR with P waves before (nearly) every beat, i.e. 1:1 conduction."""
+def first_degree_av_block(m: Measurements) -> Outcome:
+    """A long PR with P waves before (nearly) every beat, i.e. 1:1 conduction; undetermined
+    whenever the PR is unmeasured (atrial fibrillation, ventricular pacing: AV conduction unread)."""
+    pr = check("pr_interval_ms", m.pr_interval_ms, ">", t.FIRST_DEGREE_AVB_PR_ABOVE_MS)
+    if isinstance(pr, Unmeasured):
+        return statement("1AVB", [pr])
     return statement("1AVB", [
-        check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
-        check("pr_interval_ms", m.pr_interval_ms, ">", t.FIRST_DEGREE_AVB_PR_ABOVE_MS)])
+        check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE), pr])
 
 
-def complete_rbbb(m: Measurements) -> Statement | None:
+def complete_rbbb(m: Measurements) -> Outcome:
     return statement("CRBBB", [_qrs(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), right_bundle_morphology(m)])
 
 
-def incomplete_rbbb(m: Measurements) -> Statement | None:
+def incomplete_rbbb(m: Measurements) -> Outcome:
     return statement("IRBBB", [_incomplete_range(m), right_bundle_morphology(m)])
 
 
-def complete_lbbb(m: Measurements) -> Statement | None:
+def complete_lbbb(m: Measurements) -> Outcome:
     return statement("CLBBB", [_qrs(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), left_bundle_morphology(m)])
 
 
-def incomplete_lbbb(m: Measurements) -> Statement | None:
+def incomplete_lbbb(m: Measurements) -> Outcome:
     return statement("ILBBB", [_incomplete_range(m), left_bundle_morphology(m)])
 
 
-def left_anterior_fascicular_block(m: Measurements) -> Statement | None:
+def left_anterior_fascicular_block(m: Measurements) -> Outcome:
     return statement("LAFB", [
         check("qrs_axis_deg", m.qrs_axis_deg, "<=", t.LAFB_AXIS_MAX_DEG),
         check("qrs_axis_deg", m.qrs_axis_deg, ">=", t.AXIS_LEFT_MIN_DEG),
@@ -74,7 +75,7 @@ def left_anterior_fascicular_block(m: Measurements) -> Statement | None:
         net_qrs(m, "aVL", ">"), net_qrs(m, "III", "<")])
 
 
-def left_posterior_fascicular_block(m: Measurements) -> Statement | None:
+def left_posterior_fascicular_block(m: Measurements) -> Outcome:
     return statement("LPFB", [
         check("qrs_axis_deg", m.qrs_axis_deg, ">", t.LPFB_AXIS_MIN_DEG),
         _qrs(m, "<", t.FASCICULAR_BLOCK_MAX_QRS_MS),
@@ -84,12 +85,13 @@ def left_posterior_fascicular_block(m: Measurements) -> Statement | None:
 BUNDLE_BRANCH_RULES = (complete_rbbb, incomplete_rbbb, complete_lbbb, incomplete_lbbb)
 
 
-def intraventricular_conduction_delay(m: Measurements) -> Statement | None:
+def intraventricular_conduction_delay(m: Measurements) -> Outcome:
     """A wide QRS that matches no bundle-branch block."""
-    if any(rule(m) is not None for rule in BUNDLE_BRANCH_RULES):
+    if any(isinstance(rule(m), Statement) for rule in BUNDLE_BRANCH_RULES):
         return None
     return statement("IVCD", [_qrs(m, ">", t.IVCD_QRS_ABOVE_MS)])
 
 
 RULES = (first_degree_av_block, *BUNDLE_BRANCH_RULES, left_anterior_fascicular_block,
          left_posterior_fascicular_block, intraventricular_conduction_delay)
+CODES = ("1AVB", "CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "LPFB", "IVCD")

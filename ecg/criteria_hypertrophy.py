@@ -4,7 +4,7 @@ strain, atrial abnormality, low QRS voltage (Hancock et al. 2009)."""
 from __future__ import annotations
 
 from ecg import thresholds as t
-from ecg.criteria_types import Evidence, Statement, check, first, statement
+from ecg.criteria_types import Criterion, Outcome, Unmeasured, check, first, statement
 from ecg.measurements import Measurements
 
 LIMB_LEADS = ("I", "II", "III", "aVR", "aVL", "aVF")
@@ -12,24 +12,25 @@ PRECORDIAL_LEADS = ("V1", "V2", "V3", "V4", "V5", "V6")
 LATERAL_LEADS = ("I", "aVL", "V5", "V6")
 
 
-def lvh_voltage(m: Measurements) -> Evidence | None:
+def lvh_voltage(m: Measurements) -> Criterion:
     """Sokolow-Lyon or, failing that, Cornell voltage above its limit."""
     return first(check("sokolow_lyon_mv", m.sokolow_lyon_mv, ">=", t.SOKOLOW_LYON_MIN_MV, ("V1", "V5", "V6")),
                  check("cornell_mv", m.cornell_mv, ">", t.CORNELL_ABOVE_MV, ("aVL", "V3")))
 
 
-def lateral_strain(m: Measurements) -> Evidence | None:
+def lateral_strain(m: Measurements) -> Criterion:
     """ST depression or T inversion in a lateral lead (the LVH 'strain' pattern)."""
+    found = []
     for lead in LATERAL_LEADS:
         measured = m.per_lead.get(lead)
         if measured is None:
+            found.append(Unmeasured(f"per_lead.{lead}", (lead,)))
             continue
-        found = first(check(f"per_lead.{lead}.st_j_mv", measured.st_j_mv, "<=", t.LV_STRAIN_ST_DEPRESSION_MV, (lead,)),
-                      check(f"per_lead.{lead}.t_amplitude_mv", measured.t_amplitude_mv, "<=",
-                            t.LV_STRAIN_T_INVERSION_MV, (lead,)))
-        if found:
-            return found
-    return None
+        found.append(first(
+            check(f"per_lead.{lead}.st_j_mv", measured.st_j_mv, "<=", t.LV_STRAIN_ST_DEPRESSION_MV, (lead,)),
+            check(f"per_lead.{lead}.t_amplitude_mv", measured.t_amplitude_mv, "<=", t.LV_STRAIN_T_INVERSION_MV,
+                  (lead,))))
+    return first(*found)
 
 
 def qrs_peak_to_peak_mv(m: Measurements, lead: str) -> float | None:
@@ -46,25 +47,25 @@ def _largest_qrs(m: Measurements, leads: tuple[str, ...]) -> float | None:
     return None if None in values else max(values)
 
 
-def voltage_criteria_lvh(m: Measurements) -> Statement | None:
+def voltage_criteria_lvh(m: Measurements) -> Outcome:
     return statement("VCLVH", [lvh_voltage(m)])
 
 
-def left_ventricular_hypertrophy(m: Measurements) -> Statement | None:
+def left_ventricular_hypertrophy(m: Measurements) -> Outcome:
     return statement("LVH", [lvh_voltage(m), lateral_strain(m)])
 
 
-def left_atrial_abnormality(m: Measurements) -> Statement | None:
+def left_atrial_abnormality(m: Measurements) -> Outcome:
     return statement("LAO/LAE", [check("p_duration_ms", m.p_duration_ms, ">", t.LEFT_ATRIAL_P_DURATION_ABOVE_MS)])
 
 
-def right_atrial_abnormality(m: Measurements) -> Statement | None:
+def right_atrial_abnormality(m: Measurements) -> Outcome:
     lead_ii = m.per_lead.get("II")
     return statement("RAO/RAE", [check("per_lead.II.p_amplitude_mv", lead_ii.p_amplitude_mv if lead_ii else None,
                                        ">", t.RIGHT_ATRIAL_P_AMPLITUDE_ABOVE_MV, ("II",))])
 
 
-def low_qrs_voltage(m: Measurements) -> Statement | None:
+def low_qrs_voltage(m: Measurements) -> Outcome:
     return statement("LVOLT", [
         check("max limb-lead QRS peak-to-peak", _largest_qrs(m, LIMB_LEADS), "<",
               t.LOW_VOLTAGE_LIMB_BELOW_MV, LIMB_LEADS),
@@ -74,3 +75,4 @@ def low_qrs_voltage(m: Measurements) -> Statement | None:
 
 RULES = (voltage_criteria_lvh, left_ventricular_hypertrophy, left_atrial_abnormality,
          right_atrial_abnormality, low_qrs_voltage)
+CODES = ("VCLVH", "LVH", "LAO/LAE", "RAO/RAE", "LVOLT")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ecg.criteria_types import Statement, check, statement
+from ecg.criteria_types import Outcome, Undetermined, Unmeasured, check, statement
 from ecg.errors import ECGError
 from ecg.measurements import Measurements
-from ecg.scp_codes import NUMERIC_FEATURES, NumericFeature, numeric_statement_code
+from ecg.scp_codes import NUMERIC_FEATURES, NUMERIC_RANGES, NumericFeature, numeric_statement_code
 
 _BY_KEY = {key.lower(): feature for feature in NUMERIC_FEATURES for key in (feature.name, feature.field, feature.code)}
 
@@ -34,20 +34,25 @@ def numeric_ranges(m: Measurements) -> dict[str, str | None]:
     return {spec.name: numeric_range(spec.field, getattr(m, spec.field)) for spec in NUMERIC_FEATURES}
 
 
-def numeric_statement(m: Measurements, spec: NumericFeature) -> Statement | None:
+def range_codes(spec: NumericFeature) -> list[str]:
+    """The codes of a feature's ranges, e.g. PR_BELOW, PR_WITHIN, PR_ABOVE (no BELOW without a low limit)."""
+    return [numeric_statement_code(spec, name) for name in NUMERIC_RANGES if name != "below" or spec.low]
+
+
+def numeric_results(m: Measurements, spec: NumericFeature) -> list[Outcome]:
+    """The statement of the range the value is in; every range Undetermined when it is unmeasured."""
     value = getattr(m, spec.field)
     range_name = numeric_range(spec.field, value)
     if range_name is None:
-        return None
+        return [Undetermined(code, (Unmeasured(spec.field),)) for code in range_codes(spec)]
     evidence = {
         "below": [check(spec.field, value, "<", spec.low)] if spec.low else [None],
         "within": ([check(spec.field, value, ">=", spec.low)] if spec.low else [])
                   + [check(spec.field, value, "<=", spec.high)],
         "above": [check(spec.field, value, ">", spec.high)],
     }[range_name]
-    return statement(numeric_statement_code(spec, range_name), evidence)
+    return [statement(numeric_statement_code(spec, range_name), evidence)]
 
 
-def statements(m: Measurements) -> list[Statement]:
-    found = [numeric_statement(m, spec) for spec in NUMERIC_FEATURES]
-    return [s for s in found if s is not None]
+def results(m: Measurements) -> list[Outcome]:
+    return [outcome for spec in NUMERIC_FEATURES for outcome in numeric_results(m, spec)]

@@ -7,11 +7,11 @@ import math
 from statistics import fmean
 
 from ecg import thresholds as t
-from ecg.criteria_types import Evidence, Statement, check, statement
+from ecg.criteria_types import Criterion, Outcome, Statement, check, statement
 from ecg.measurements import Beat, Measurements
 
 
-def sinus_origin(m: Measurements) -> list[Evidence] | None:
+def sinus_origin(m: Measurements) -> list[Criterion] | None:
     """Evidence that the beats are sinus-conducted: P waves before most beats, a sinus P axis."""
     p_share = check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE)
     if p_share is None:
@@ -52,44 +52,44 @@ def nn_irregularity(beats: list[Beat]) -> float | None:
     return rmssd / fmean(rr for run in runs for rr in run)
 
 
-def _rr_range(m: Measurements, comparison: str) -> Evidence | None:
+def _rr_range(m: Measurements, comparison: str) -> Criterion:
     return check("beats.rr_ms (NN range)", nn_range_ms(m.beats), comparison, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
 
 
-def sinus_rhythm(m: Measurements) -> Statement | None:
+def sinus_rhythm(m: Measurements) -> Outcome:
     return statement("SR", [sinus_origin(m),
                             check("heart_rate_bpm", m.heart_rate_bpm, ">=", t.BRADYCARDIA_BELOW_BPM),
                             check("heart_rate_bpm", m.heart_rate_bpm, "<=", t.TACHYCARDIA_ABOVE_BPM),
                             _rr_range(m, "<=")])
 
 
-def sinus_bradycardia(m: Measurements) -> Statement | None:
+def sinus_bradycardia(m: Measurements) -> Outcome:
     return statement("SBRAD", [sinus_origin(m),
                                check("heart_rate_bpm", m.heart_rate_bpm, "<", t.BRADYCARDIA_BELOW_BPM)])
 
 
-def sinus_tachycardia(m: Measurements) -> Statement | None:
+def sinus_tachycardia(m: Measurements) -> Outcome:
     return statement("STACH", [sinus_origin(m),
                                check("heart_rate_bpm", m.heart_rate_bpm, ">", t.TACHYCARDIA_ABOVE_BPM)])
 
 
-def sinus_arrhythmia(m: Measurements) -> Statement | None:
+def sinus_arrhythmia(m: Measurements) -> Outcome:
     return statement("SARRH", [sinus_origin(m), _rr_range(m, ">")])
 
 
-def atrial_fibrillation(m: Measurements) -> Statement | None:
+def atrial_fibrillation(m: Measurements) -> Outcome:
     return statement("AFIB", [
         check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY),
         check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE)])
 
 
-def atrial_flutter(m: Measurements) -> Statement | None:
+def atrial_flutter(m: Measurements) -> Outcome:
     return statement("AFLT", [
         check("atrial_rate_bpm", m.atrial_rate_bpm, ">=", t.FLUTTER_MIN_ATRIAL_RATE_BPM),
         check("atrial_rate_bpm", m.atrial_rate_bpm, "<=", t.FLUTTER_MAX_ATRIAL_RATE_BPM)])
 
 
-def supraventricular_tachycardia(m: Measurements) -> Statement | None:
+def supraventricular_tachycardia(m: Measurements) -> Outcome:
     """A regular narrow-QRS tachycardia without P waves before most beats."""
     return statement("SVTAC", [
         check("heart_rate_bpm", m.heart_rate_bpm, ">", t.TACHYCARDIA_ABOVE_BPM),
@@ -113,23 +113,23 @@ def longest_bigeminal_run(beats: list[Beat]) -> int:
     return longest
 
 
-def bigeminy(m: Measurements) -> Statement | None:
+def bigeminy(m: Measurements) -> Outcome:
     return statement("BIGU", [check("beats.kind (N-ectopic pairs in a row)", longest_bigeminal_run(m.beats),
                                     ">=", t.BIGEMINY_MIN_CYCLES)])
 
 
-def pacemaker(m: Measurements) -> Statement | None:
+def pacemaker(m: Measurements) -> Outcome:
     return statement("PACE", [check("paced_beats", m.paced_beats, ">=", t.PACED_MIN_BEATS)])
 
 
-def ventricular_premature_complexes(m: Measurements) -> Statement | None:
+def ventricular_premature_complexes(m: Measurements) -> Outcome:
     return statement("PVC", [check("ventricular_ectopic_beats", m.ventricular_ectopic_beats, ">=",
                                    t.ECTOPIC_MIN_BEATS)])
 
 
-def atrial_premature_complexes(m: Measurements) -> Statement | None:
+def atrial_premature_complexes(m: Measurements) -> Outcome:
     """Supraventricular ectopic beats, except in atrial fibrillation where prematurity means nothing."""
-    if atrial_fibrillation(m) is not None:
+    if isinstance(atrial_fibrillation(m), Statement):
         return None
     return statement("PAC", [check("supraventricular_ectopic_beats", m.supraventricular_ectopic_beats,
                                    ">=", t.ECTOPIC_MIN_BEATS)])

@@ -1,4 +1,10 @@
-"""What the criteria engine returns: statements and the measured evidence behind each of them."""
+"""What the criteria engine returns: statements and the measured evidence behind each of them.
+
+Criteria are three-valued: ``check`` gives Evidence (met), None (measured and not met) or
+Unmeasured (the value it needs is missing); ``statement`` and ``first`` combine them the way
+"and" and "or" do when a value may be unknown, so a rule returns a Statement, None (absent) or
+Undetermined (it would need a value that was not measured).
+"""
 
 from __future__ import annotations
 
@@ -67,30 +73,104 @@ class Statement:
                 "lead_group": self.lead_group, "evidence": [e.to_dict() for e in self.evidence]}
 
 
-def statement(code: str, evidence: list[Evidence | list[Evidence] | None],
-              lead_group: str | None = None) -> Statement | None:
-    """The statement ``code`` when every criterion holds (no item is None), else None.
+@dataclass(frozen=True)
+class Unmeasured:
+    """A criterion that cannot be judged: the value it needs (``measure``) was not measured.
 
-    An item is one piece of evidence or a list of them (a criterion shared by several rules).
+    False in a boolean test, like a criterion that is not met, so ``if found:`` stays correct.
+    """
+
+    measure: str
+    leads: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """A statement the measurements can neither make nor rule out: the values it lacks, or
+    ``reason`` when its criteria do not apply to this ECG (a paced or wide QRS)."""
+
+    code: str
+    missing: tuple[Unmeasured, ...] = ()
+    lead_group: str | None = None
+    reason: str = ""
+
+
+Criterion = Evidence | Unmeasured | None
+Outcome = Statement | Undetermined | None
+
+
+def _flat(items: list) -> list:
+    return [e for item in items for e in (item if isinstance(item, list) else [item])]
+
+
+def statement(code: str, evidence: list[Criterion | list[Criterion]], lead_group: str | None = None) -> Outcome:
+    """All criteria must hold: None when one is not met, Undetermined when none fails but some
+    are unmeasured, else the statement ``code`` with its evidence.
+
+    An item is one criterion or a list of them (a criterion shared by several rules).
     """
     if not evidence or any(item is None for item in evidence):
         return None
-    flat = [e for item in evidence for e in (item if isinstance(item, list) else [item])]
+    flat = _flat(evidence)
+    if any(item is None for item in flat):
+        return None
+    missing = tuple(item for item in flat if isinstance(item, Unmeasured))
+    if missing:
+        return Undetermined(code, missing, lead_group)
     known = definition(code)
     return Statement(code, known.name, known.category, tuple(flat), lead_group)
 
 
-def check(measure: str, value: float | bool | None, comparison: str, threshold: Threshold,
-          leads: tuple[str, ...] = ()) -> Evidence | None:
-    """Evidence that ``value <comparison> threshold`` holds; None when it does not or is unmeasured."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def all_of(*criteria: Criterion) -> list[Criterion] | Criterion:
+    """Criteria that must all hold, as one: None if one is not met, the first Unmeasured if none
+    fails but one is unmeasured, else the list of evidence."""
+    if any(c is None for c in criteria):
         return None
+    return next((c for c in criteria if isinstance(c, Unmeasured)), list(criteria))
+
+
+def check(measure: str, value: float | bool | None, comparison: str, threshold: Threshold,
+          leads: tuple[str, ...] = ()) -> Criterion:
+    """Evidence that ``value <comparison> threshold`` holds; None when it does not; Unmeasured
+    when there is no value."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return Unmeasured(measure, leads)
     if not COMPARISONS[comparison](value, threshold.value):
         return None
     return Evidence(measure, value if isinstance(value, bool) else float(value), threshold.unit, leads,
                     threshold.name, threshold.value, comparison, threshold.source)
 
 
-def first(*evidence: Evidence | None) -> Evidence | None:
-    """The first piece of evidence that holds, for criteria met in one of several ways."""
-    return next((item for item in evidence if item is not None), None)
+def first(*criteria: Criterion) -> Criterion:
+    """Criteria met in one of several ways: the first that holds; else the first unmeasured one
+    (it might have held); None when every one was measured and none holds."""
+    found = next((c for c in criteria if isinstance(c, Evidence)), None)
+    return found or next((c for c in criteria if isinstance(c, Unmeasured)), None)
+
+
+PRESENT, ABSENT, UNDETERMINED = "present", "absent", "undetermined"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One statement code judged on one ECG: present (with its statements, one per lead group
+    for ST-T codes), absent, or undetermined with ``reason`` saying which input is missing."""
+
+    code: str
+    name: str
+    status: str
+    statements: tuple[Statement, ...] = ()
+    reason: str = ""
+    missing: tuple[str, ...] = ()   # the unmeasured inputs: Measurements fields or per-lead paths
+
+    def describe(self) -> str:
+        if self.status == PRESENT:
+            return "; ".join(s.describe() for s in self.statements)
+        return f"{self.name}: {self.status}" + (f" ({self.reason})" if self.reason else "")
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "status": self.status, "reason": self.reason,
+                "missing": list(self.missing), "statements": [s.to_dict() for s in self.statements]}

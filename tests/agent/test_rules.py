@@ -1,5 +1,10 @@
+from types import SimpleNamespace
+
+import pytest
+
 from agent.pipeline import Agent
-from agent.rules import allows_several, asked_range, is_verify, mentioned_leads, mentioned_phrases
+from agent.rules import allows_several, asked_range, decide, is_verify, mentioned_leads, mentioned_phrases
+from tests.ecg.built_measurements import normal
 
 VERIFY = ["yes", "no", "not sure"]
 
@@ -24,6 +29,9 @@ def test_verify_statement_answers_from_the_criteria_engine(example_hea, ludb):
     assert no.answer == ["no"]
     afib = agent.ask([ludb / "44.hea"], "Does this ECG show atrial fibrillation?", VERIFY)
     assert afib.answer == ["yes"] and afib.decided_by == "evidence"
+    # no PR in atrial fibrillation: AV conduction cannot be read, so not "no"
+    avb = agent.ask([ludb / "44.hea"], "Does this ECG show first degree av block?", VERIFY)
+    assert avb.answer == ["not sure"] and avb.abstained and avb.evidence[0]["id"] == "m:pr_interval_ms"
 
 
 def test_numeric_questions_follow_the_measured_values(example_hea):
@@ -69,3 +77,78 @@ def test_comparison_verify_names_the_change(ludb):
     assert still.answer == ["no"]
     gone = agent.ask(pair, "Does the second ECG no longer show sinus rhythm compared to the first?", VERIFY)
     assert gone.answer == ["yes"]
+
+
+# --- undetermined statements and lead-specific ST-T questions (rule level, hand-built values) -----
+
+def context(m):
+    return SimpleNamespace(measurements=m)
+
+
+def test_verify_on_an_undetermined_code_answers_not_sure_with_the_reason():
+    m = normal(pr_interval_ms=None, p_wave_present_share=0.1, notes={"pr_interval_ms": "no P waves"})
+    question = "Does this ECG show first degree av block?"
+    found = decide([context(m)], question, VERIFY)
+    assert found.answer == ["not sure"] and found.abstained
+    assert "pr_interval_ms (no P waves)" in found.text and found.evidence_ids == ["m:pr_interval_ms"]
+    assert decide([context(m)], question, []).answer == ["not sure"]
+    assert decide([context(m)], question, ["yes", "no"]) is None       # "not sure" is no option here
+    assert decide([context(normal())], question, VERIFY).answer == ["no"]
+
+
+def test_verify_on_st_t_with_missing_lead_group_is_not_sure():
+    m = normal()
+    del m.per_lead["V1"], m.per_lead["V2"]
+    found = decide([context(m)], "Does this ECG show non-specific st elevation?", VERIFY)
+    assert found.answer == ["not sure"] and "lead V1 missing or unusable" in found.text
+    assert found.evidence_ids == ["q:quality"]
+
+
+def test_verify_change_is_not_sure_when_either_ecg_cannot_be_judged():
+    first, second = normal(pr_interval_ms=250.0), normal(pr_interval_ms=None)
+    found = decide([context(first), context(second)],
+                   "Does the second ECG no longer show first degree av block compared to the first?", VERIFY)
+    assert found.answer == ["not sure"] and found.evidence_ids == ["ecg2/m:pr_interval_ms"]
+
+
+def test_choose_leaves_undetermined_options_out_and_says_so():
+    m = normal(pr_interval_ms=None, qrs_axis_deg=None)
+    found = decide([context(m)], "Which of these does this ECG show?",
+                   ["first degree av block", "sinus rhythm", "left axis deviation"])
+    assert found.answer == ["sinus rhythm"]
+    assert "left out, cannot be judged: first degree av block" in found.text and "left axis deviation" in found.text
+    only_unknown = decide([context(m)], "Which of these does this ECG show?", ["first degree av block", "none"])
+    assert only_unknown is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Does this ECG show T-wave inversion in lead V5?", "yes"),
+    ("Does this ECG show inverted t-waves in lead V2?", "no"),
+    ("Does this ECG show inverted t-waves in leads V5 and V6?", "yes"),
+    ("Does this ECG show inverted t-waves in leads V2 and V5?", "no"),
+    ("Does this ECG show non-specific st elevation in lead III?", "yes"),
+    ("Does this ECG show ST elevation in lead II?", "no"),
+    ("Does this ECG show non-specific st depression in lead aVL?", "not sure"),   # lead missing
+])
+def test_lead_specific_st_t_questions_concern_the_named_leads(question, expected):
+    # one lateral lead alone: no lead-group statement, yet the answer about V5 itself is yes
+    m = normal({"V5": {"t_amplitude_mv": -0.2}, "V6": {"t_amplitude_mv": -0.15}, "III": {"st_j_mv": 0.12}})
+    del m.per_lead["aVL"]
+    found = decide([context(m)], question, VERIFY)
+    assert found.answer == [expected]
+    assert ("per_lead.V5.t_amplitude_mv [V5] = -0.2 mV <= -0.1 mV" in found.text) is ("V5" in question)
+
+
+def test_lead_specific_st_t_is_not_sure_with_a_wide_qrs():
+    m = normal({"V2": {"st_j_mv": 0.4}}, qrs_duration_ms=150.0)
+    found = decide([context(m)], "Does this ECG show ST elevation in lead V2?", VERIFY)
+    assert found.answer == ["not sure"] and "QRS 150 ms" in found.text
+
+
+def test_which_leads_show_an_st_t_change():
+    m = normal({"V5": {"t_amplitude_mv": -0.2}, "V2": {"t_amplitude_mv": -0.3}})
+    del m.per_lead["V6"]
+    leads = ["lead V2", "lead V5", "lead V6", "lead I", "none"]
+    found = decide([context(m)], "Which leads show inverted t-waves?", leads)
+    assert found.answer == ["lead V2", "lead V5"] and "lead V6: lead missing or unusable" in found.text
+    assert decide([context(normal())], "Which leads show inverted t-waves?", leads).answer == ["none"]
