@@ -29,7 +29,10 @@ MIN_BEATS = 2                   # fewer dominant beats than this: no representat
 # LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
 P_BEAT_CORRELATION = 0.7
 P_PRESENT_SHARE = 0.6           # below this share of beats with a P wave, P values are null
-VENTRICULAR_PACING = "ventricular pacing"  # the PR note of a paced representative beat
+# The PR note of a paced representative beat whose P wave does not precede most beats (the
+# pacemaker does not track the atria). Where it does, the pacing is P-synchronous and the PR, the
+# pacemaker's AV delay, is reported (LUDB 72: its experts annotate those P waves and that PR).
+VENTRICULAR_PACING = "ventricular pacing"
 
 
 def measure(record: ECGRecord) -> Measurements:
@@ -134,14 +137,11 @@ def _intervals(result: Measurements, f: Fiducials, beats: Beats, fs: float) -> N
             result.qtc_hodges_ms = qt + 1.75 * (hr - 60.0)
     if f.p_onset is not None and f.p_offset is not None:
         result.p_duration_ms = (f.p_offset - f.p_onset) * ms
-        if _ventricular_paced(beats):
-            result.notes["pr_interval_ms"] = VENTRICULAR_PACING
-        else:
-            result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
+        result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
 
 
 def _ventricular_paced(beats: Beats) -> bool:
-    """The representative beat is made of paced beats: its QRS follows a pacemaker, not the P."""
+    """The representative beat is made of paced beats: its QRS follows a pacemaker."""
     return bool(np.any(beats.dominant)) and bool(np.all(beats.kinds[beats.dominant] == "P"))
 
 
@@ -160,7 +160,7 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
             rr_ms=None if not np.isfinite(rr[i]) else float(rr[i]),
             kind=str(beats.kinds[i]),
             p_wave=has_p,
-            pr_ms=_span_ms(own, "p_onset", "qrs_onset", ms) if has_p and beats.kinds[i] != "P" else None,
+            pr_ms=_span_ms(own, "p_onset", "qrs_onset", ms) if has_p else None,
             qrs_ms=_span_ms(own, "qrs_onset", "qrs_offset", ms),
             qt_ms=_span_ms(own, "qrs_onset", "t_offset", ms),
         ))
@@ -180,8 +180,9 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
     for beat in result.beats:
         beat.pr_ms = None
     for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
-        if result.notes.get(name) != VENTRICULAR_PACING:
-            result.notes[name] = reason
+        result.notes[name] = reason
+    if f.p_onset is not None and _ventricular_paced(beats):  # P waves the pacemaker does not track
+        result.notes["pr_interval_ms"] = VENTRICULAR_PACING
 
 
 def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | None:

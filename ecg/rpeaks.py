@@ -4,7 +4,8 @@ Each lead's slope in the QRS band is scaled to its own typical QRS slope and the
 averaged over leads (a noisy or flat lead cannot dominate), then integrated over a QRS-long
 window (Pan & Tompkins 1985). Peaks of that envelope above a fraction of its typical beat
 height, at least a refractory period apart, are beats; long gaps are searched again with a
-lower threshold.
+lower threshold. Of two peaks closer than a QRS and its T wave can be, one far smaller than the
+other is that beat's P or T wave (Pan & Tompkins' T-wave discrimination, both ways round).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ DETECTION_FRACTION = 0.2        # envelope peak / typical beat peak for a beat
 SEARCHBACK_FRACTION = 0.08      # lower threshold inside a gap the rhythm says holds a missed beat
 SEARCHBACK_GAP = 1.6            # gap / median RR that triggers search-back
 ARTEFACT_CLIP = 4.0             # one lead's scaled energy is clipped at this x its typical QRS peak
+NEIGHBOUR_WINDOW_S = 0.36       # two peaks closer than this (Pan & Tompkins' T-wave window) ...
+NEIGHBOUR_FRACTION = 0.5        # ... and one below this x the other's envelope: it is a P or T wave
+#                                 (LUDB 72: tall P waves of a P-synchronous pacemaker at 0.22-0.25)
 
 
 def qrs_envelope(signal: np.ndarray, fs: float) -> np.ndarray:
@@ -49,7 +53,19 @@ def detect_rpeaks(signal: np.ndarray, fs: float) -> np.ndarray:
         return np.zeros(0, dtype=int)
     distance = max(1, int(REFRACTORY_S * fs))
     peaks, _ = find_peaks(envelope, height=DETECTION_FRACTION * typical, distance=distance)
+    peaks = _drop_small_neighbours(envelope, peaks, int(NEIGHBOUR_WINDOW_S * fs))
     return _search_back(envelope, peaks, typical, distance)
+
+
+def _drop_small_neighbours(envelope: np.ndarray, peaks: np.ndarray, window: int) -> np.ndarray:
+    """The peaks without those below ``NEIGHBOUR_FRACTION`` x a neighbour within ``window``."""
+    if peaks.size < 2:
+        return peaks
+    heights = envelope[peaks]
+    close = np.diff(peaks) < window
+    smaller_than_next = np.append(close & (heights[:-1] < NEIGHBOUR_FRACTION * heights[1:]), False)
+    smaller_than_previous = np.insert(close & (heights[1:] < NEIGHBOUR_FRACTION * heights[:-1]), 0, False)
+    return peaks[~(smaller_than_next | smaller_than_previous)]
 
 
 def _typical_block_peak(values: np.ndarray, block: int) -> float:

@@ -140,13 +140,27 @@ def test_paced_record_counts_paced_beats():
     assert m.paced_beats == m.n_beats
 
 
-def test_ventricular_pacing_has_no_pr_interval():
-    signal, onsets = synthetic_record()
-    signal = signal.copy()
+def test_ventricular_pacing_that_does_not_track_the_p_waves_has_no_pr_interval():
+    """Half the beats paced with P waves, the other half paced without: the P waves precede too
+    few beats for a P-synchronous pacemaker."""
+    with_p, onsets = synthetic_record()
+    without_p, _ = synthetic_record(with_p=False)
+    signal = np.where(np.arange(with_p.shape[1]) % 1600 < 800, with_p, without_p)
     signal[:, onsets - 10] += 3.0
     m = _measure(signal)
     assert m.pr_interval_ms is None and m.notes["pr_interval_ms"] == "ventricular pacing"
     assert all(beat.pr_ms is None for beat in m.beats)
+
+
+def test_p_synchronous_pacing_reports_the_av_delay_as_pr():
+    """Paced QRS complexes each a fixed delay after a P wave: the pacemaker tracks the atria, and
+    the PR is its AV delay (LUDB 72, whose experts annotate those P waves)."""
+    signal, onsets = synthetic_record()
+    signal = signal.copy()
+    signal[:, onsets - 10] += 3.0
+    m = _measure(signal)
+    assert m.paced_beats == m.n_beats
+    assert m.pr_interval_ms == pytest.approx(160, abs=20) and "pr_interval_ms" not in m.notes
 
 
 def test_gaps_are_tolerated():

@@ -12,7 +12,7 @@ from ecg.io import read_ecg
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
 from ecg.rpeaks import detect_rpeaks
 from tests.conftest import synthetic_12lead
-from tests.ecg.synthetic_waves import synthetic_record
+from tests.ecg.synthetic_waves import WaveTimes, synthetic_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 
@@ -54,6 +54,15 @@ def test_one_flat_lead_does_not_hide_the_others():
     signal = signal.astype(float)
     signal[3] = 0.0
     assert _matches(detect_rpeaks(signal, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_a_tall_p_wave_close_before_its_qrs_is_not_a_beat():
+    """LUDB 72: P waves a quarter of the QRS envelope, 220 ms before paced QRS complexes."""
+    times = WaveTimes(pr=0.22)
+    with_p, onsets = synthetic_record(times=times)
+    without_p, _ = synthetic_record(times=times, with_p=False)
+    tall_p = without_p + 8.0 * (with_p - without_p)  # P waves up to 1.2 mV
+    assert _matches(detect_rpeaks(tall_p.astype(float), 500.0), onsets, 50) == (len(onsets), 0)
 
 
 def test_a_flat_record_has_no_beats():
