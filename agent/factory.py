@@ -50,11 +50,11 @@ def build_backend(settings: AgentSettings):
 
 def build_agent(settings: AgentSettings):
     """The Agent (pipeline mode) or ToolAgent (tools mode); both answer ``ask`` and ``report``."""
-    backend = build_backend(settings)
     if settings.mode == "tools":
         from agent.tool_agent import ToolAgent
 
-        return ToolAgent(settings, backend)
+        return ToolAgent(settings)  # its own LangChain chat model on settings.llm_url, no Backend
+    backend = build_backend(settings)
     from agent.pipeline import Agent
 
     return Agent(backend, retrieval=settings.retrieval, ecg_tokens=settings.ecg_tokens,
