@@ -1,10 +1,10 @@
 """The criteria engine: diagnostic statements derived from measurements, each with its evidence.
 
 ``evaluate(m)`` applies every rule of the topic modules (criteria_rhythm, criteria_axis,
-criteria_conduction, criteria_hypertrophy, criteria_st_t, criteria_numeric) to one
+criteria_conduction, criteria_hypertrophy, criteria_infarction, criteria_st_t, criteria_numeric) to one
 Measurements object and returns the statements made. Rules are pure and conservative: a value
 that was not measured never supports a positive statement. When most beats are paced, QRS,
-hypertrophy and ST-T criteria are not applied (a paced QRS is not interpretable by them).
+hypertrophy, Q-wave and ST-T criteria are not applied (a paced QRS is not interpretable by them).
 
 ``evaluate_all(m)`` judges every code the engine knows: present, absent, or undetermined with
 the reason (the inputs that were not measured, or why the criteria do not apply), so that "not
@@ -17,7 +17,7 @@ Statement names are ECG-QA's attribute strings ("sinus rhythm", "left axis devia
 from __future__ import annotations
 
 from ecg import criteria_axis, criteria_conduction, criteria_hypertrophy, criteria_numeric, criteria_rhythm
-from ecg import criteria_st_t
+from ecg import criteria_infarction, criteria_st_t
 from ecg import thresholds as t
 from ecg.criteria_numeric import numeric_feature, numeric_range, numeric_ranges
 from ecg.criteria_types import (ABSENT, PRESENT, UNDETERMINED, Assessment, Evidence, Outcome, Statement,
@@ -29,7 +29,8 @@ __all__ = ["ABSENT", "PRESENT", "UNDETERMINED", "Assessment", "Evidence", "State
            "evaluate_all", "knowledge_base", "numeric_feature", "numeric_range", "numeric_ranges",
            "paced_dominant"]
 
-PACED_SUPPRESSED = (*criteria_conduction.CODES, *criteria_hypertrophy.CODES, *criteria_st_t.CODES)
+PACED_SUPPRESSED = (*criteria_conduction.CODES, *criteria_hypertrophy.CODES, *criteria_infarction.CODES,
+                    *criteria_st_t.CODES)
 
 
 def paced_dominant(m: Measurements) -> bool:
@@ -42,11 +43,11 @@ def outcomes(m: Measurements) -> list[Outcome]:
     found = [rule(m) for rule in (*criteria_rhythm.RULES, *criteria_axis.RULES)]
     if paced_dominant(m):
         reason = (f"not applied: paced rhythm ({m.paced_beats} of {m.n_beats} beats paced), "
-                  "QRS, hypertrophy and ST-T criteria do not read a paced QRS")
+                  "QRS, hypertrophy, Q-wave and ST-T criteria do not read a paced QRS")
         found += [Undetermined(code, reason=reason) for code in PACED_SUPPRESSED]
     else:
         found += [rule(m) for rule in (*criteria_conduction.RULES, *criteria_hypertrophy.RULES)]
-        found += criteria_st_t.results(m)
+        found += criteria_infarction.results(m) + criteria_st_t.results(m)
     return found + criteria_numeric.results(m)
 
 

@@ -1,11 +1,18 @@
-"""Conduction statements: first-degree AV block, bundle-branch and fascicular blocks, IVCD
-(Surawicz et al. 2009, simplified to what the per-lead median-beat measurements carry)."""
+"""Conduction statements: AV blocks (first, second and third degree; Kusumoto et al. 2018),
+pre-excitation, bundle-branch and fascicular blocks, IVCD (Surawicz et al. 2009, simplified to
+what the per-lead median-beat measurements carry).
+
+Second- and third-degree AV block need the atrial rate apart from the ventricular one
+(``atrial_rate_bpm``) and each beat's P-to-QRS time; where the measurement reports neither they
+stay undetermined.
+"""
 
 from __future__ import annotations
 
 from ecg import thresholds as t
 from ecg.criteria_types import Criterion, Outcome, Statement, Unmeasured, all_of, check, first, statement
-from ecg.measurements import Measurements
+from ecg.criteria_rhythm import nn_irregularity
+from ecg.measurements import Beat, Measurements
 
 
 def net_qrs(m: Measurements, lead: str, comparison: str) -> Criterion:
@@ -51,6 +58,51 @@ def first_degree_av_block(m: Measurements) -> Outcome:
         check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE), pr])
 
 
+def atrial_to_ventricular_ratio(m: Measurements) -> float | None:
+    if m.atrial_rate_bpm is None or not m.heart_rate_bpm:
+        return None
+    return m.atrial_rate_bpm / m.heart_rate_bpm
+
+
+def pr_range_ms(beats: list[Beat]) -> float | None:
+    """Longest minus shortest P-to-QRS time over the beats with a P wave; None with fewer than two."""
+    prs = [beat.pr_ms for beat in beats if beat.pr_ms is not None]
+    return max(prs) - min(prs) if len(prs) >= 2 else None
+
+
+def _more_p_waves_than_qrs(m: Measurements) -> Criterion:
+    return check("atrial_rate_bpm / heart_rate_bpm", atrial_to_ventricular_ratio(m), ">=",
+                 t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO)
+
+
+def third_degree_av_block(m: Measurements) -> Outcome:
+    """More P waves than QRS complexes, P-to-QRS times that vary widely (the atria and the
+    ventricles beat independently) and a regular ventricular (escape) rhythm."""
+    return statement("3AVB", [
+        _more_p_waves_than_qrs(m),
+        check("beats.pr_ms (range)", pr_range_ms(m.beats), ">=", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
+        check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), "<", t.AF_MIN_RR_IRREGULARITY)])
+
+
+def second_degree_av_block(m: Measurements) -> Outcome:
+    """More P waves than QRS complexes while the QRS complexes keep their P waves (some P waves
+    are not conducted), without the pattern of complete dissociation."""
+    return statement("2AVB", [
+        _more_p_waves_than_qrs(m),
+        check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
+        first(check("beats.pr_ms (range)", pr_range_ms(m.beats), "<", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
+              check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY))])
+
+
+def pre_excitation(m: Measurements) -> Outcome:
+    """A short PR with a wide QRS in conducted (sinus) beats. The delta wave itself is not
+    measured, so this is the interval pattern of WPW, not proof of an accessory pathway."""
+    return statement("WPW", [
+        check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
+        check("pr_interval_ms", m.pr_interval_ms, "<", t.WPW_PR_BELOW_MS),
+        _qrs(m, ">=", t.WPW_MIN_QRS_MS)])
+
+
 def complete_rbbb(m: Measurements) -> Outcome:
     return statement("CRBBB", [_qrs(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), right_bundle_morphology(m)])
 
@@ -92,6 +144,7 @@ def intraventricular_conduction_delay(m: Measurements) -> Outcome:
     return statement("IVCD", [_qrs(m, ">", t.IVCD_QRS_ABOVE_MS)])
 
 
-RULES = (first_degree_av_block, *BUNDLE_BRANCH_RULES, left_anterior_fascicular_block,
-         left_posterior_fascicular_block, intraventricular_conduction_delay)
-CODES = ("1AVB", "CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "LPFB", "IVCD")
+RULES = (first_degree_av_block, second_degree_av_block, third_degree_av_block, pre_excitation,
+         *BUNDLE_BRANCH_RULES, left_anterior_fascicular_block, left_posterior_fascicular_block,
+         intraventricular_conduction_delay)
+CODES = ("1AVB", "2AVB", "3AVB", "WPW", "CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "LPFB", "IVCD")

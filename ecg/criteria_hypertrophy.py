@@ -1,10 +1,13 @@
 """Hypertrophy and voltage statements: LVH voltage criteria (Sokolow-Lyon, Cornell), LVH with
-strain, atrial abnormality, low QRS voltage (Hancock et al. 2009)."""
+strain, RVH, atrial abnormality, low QRS voltage (Hancock et al. 2009)."""
 
 from __future__ import annotations
 
+import math
+
 from ecg import thresholds as t
 from ecg.criteria_types import Criterion, Outcome, Unmeasured, check, first, statement
+from ecg.criteria_axis import wrapped_axis
 from ecg.measurements import Measurements
 
 LIMB_LEADS = ("I", "II", "III", "aVR", "aVL", "aVF")
@@ -55,6 +58,28 @@ def left_ventricular_hypertrophy(m: Measurements) -> Outcome:
     return statement("LVH", [lvh_voltage(m), lateral_strain(m)])
 
 
+def rvh_voltage(m: Measurements) -> Criterion:
+    """A tall R in V1, a dominant R in V1, or Sokolow-Lyon's R(V1) + S(V5 or V6)."""
+    v1, v5, v6 = (m.per_lead.get(lead) for lead in ("V1", "V5", "V6"))
+    r = v1.r_amplitude_mv if v1 else None
+    s = v1.s_amplitude_mv if v1 else None
+    ratio = None if r is None or s is None else (r / -s if s < 0 else math.inf)
+    deepest_s = None if not (v5 and v6) or None in (v5.s_amplitude_mv, v6.s_amplitude_mv) else \
+        -min(v5.s_amplitude_mv, v6.s_amplitude_mv)
+    return first(check("per_lead.V1.r_amplitude_mv", r, ">=", t.RVH_R_V1_MIN_MV, ("V1",)),
+                 check("per_lead.V1 R/|S|", ratio, ">", t.RVH_R_S_V1_ABOVE, ("V1",)),
+                 check("R(V1) + max(S(V5), S(V6))", None if r is None or deepest_s is None else r + deepest_s,
+                       ">=", t.RVH_SOKOLOW_LYON_MIN_MV, ("V1", "V5", "V6")))
+
+
+def right_ventricular_hypertrophy(m: Measurements) -> Outcome:
+    """Right axis deviation with an RVH voltage criterion, the QRS not widened by a bundle-branch block."""
+    return statement("RVH", [
+        check("qrs_axis_deg", wrapped_axis(m.qrs_axis_deg), ">", t.AXIS_NORMAL_MAX_DEG),
+        check("qrs_duration_ms", m.qrs_duration_ms, "<", t.COMPLETE_BBB_MIN_QRS_MS),
+        rvh_voltage(m)])
+
+
 def left_atrial_abnormality(m: Measurements) -> Outcome:
     return statement("LAO/LAE", [check("p_duration_ms", m.p_duration_ms, ">", t.LEFT_ATRIAL_P_DURATION_ABOVE_MS)])
 
@@ -73,6 +98,6 @@ def low_qrs_voltage(m: Measurements) -> Outcome:
               t.LOW_VOLTAGE_PRECORDIAL_BELOW_MV, PRECORDIAL_LEADS)])
 
 
-RULES = (voltage_criteria_lvh, left_ventricular_hypertrophy, left_atrial_abnormality,
-         right_atrial_abnormality, low_qrs_voltage)
-CODES = ("VCLVH", "LVH", "LAO/LAE", "RAO/RAE", "LVOLT")
+RULES = (voltage_criteria_lvh, left_ventricular_hypertrophy, right_ventricular_hypertrophy,
+         left_atrial_abnormality, right_atrial_abnormality, low_qrs_voltage)
+CODES = ("VCLVH", "LVH", "RVH", "LAO/LAE", "RAO/RAE", "LVOLT")

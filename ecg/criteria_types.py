@@ -103,7 +103,12 @@ Outcome = Statement | Undetermined | None
 
 
 def _flat(items: list) -> list:
-    return [e for item in items for e in (item if isinstance(item, list) else [item])]
+    return [e for item in items for e in (_flat(item) if isinstance(item, list) else [item])]
+
+
+def holds(criterion: Criterion | list) -> bool:
+    """Whether a criterion is met: a piece of evidence, or a list of criteria that all hold."""
+    return isinstance(criterion, Evidence) or isinstance(criterion, list)
 
 
 def statement(code: str, evidence: list[Criterion | list[Criterion]], lead_group: str | None = None) -> Outcome:
@@ -136,7 +141,7 @@ def check(measure: str, value: float | bool | None, comparison: str, threshold: 
           leads: tuple[str, ...] = ()) -> Criterion:
     """Evidence that ``value <comparison> threshold`` holds; None when it does not; Unmeasured
     when there is no value."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return Unmeasured(measure, leads)
     if not COMPARISONS[comparison](value, threshold.value):
         return None
@@ -144,10 +149,10 @@ def check(measure: str, value: float | bool | None, comparison: str, threshold: 
                     threshold.name, threshold.value, comparison, threshold.source)
 
 
-def first(*criteria: Criterion) -> Criterion:
+def first(*criteria: Criterion | list) -> Criterion | list:
     """Criteria met in one of several ways: the first that holds; else the first unmeasured one
     (it might have held); None when every one was measured and none holds."""
-    found = next((c for c in criteria if isinstance(c, Evidence)), None)
+    found = next((c for c in criteria if holds(c)), None)
     return found or next((c for c in criteria if isinstance(c, Unmeasured)), None)
 
 

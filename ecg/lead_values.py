@@ -14,6 +14,7 @@ ST_LATE_S = 0.06                 # ST level is also read at J + 60 ms
 R_PRIME_MIN_MV = 0.05            # each positive wave of an rSR' reaches at least this
 R_PRIME_NOTCH_MV = 0.1           # ... and the dip between them goes this far below the smaller one
 T_SKIP_AFTER_QRS_S = 0.04        # the T amplitude is looked for this long after the J point on
+Q_AFTER_R_MV = 0.02              # a negative wave after a positive one this tall is an S, not a Q
 
 
 def lead_measurements(beat: np.ndarray, f: Fiducials, fs: float) -> list[LeadMeasurements]:
@@ -43,6 +44,7 @@ def lead_measurements(beat: np.ndarray, f: Fiducials, fs: float) -> list[LeadMea
             st_j60_mv=float(lead[j60]) if j60 < lead.size else None,
             qrs_area_mvms=float(qrs.sum() * ms),
             r_prime_present=_has_r_prime(qrs),
+            q_duration_ms=_q_duration(qrs, r_at if r > 0 else qrs.size - 1) * ms,
         ))
     return values
 
@@ -71,6 +73,17 @@ def _extreme(lead: np.ndarray, start: int | None, stop: int | None) -> float | N
         return None
     segment = lead[start:stop + 1]
     return float(segment[np.argmax(np.abs(segment))])
+
+
+def _q_duration(qrs: np.ndarray, r_at: int) -> int:
+    """Samples from the QRS onset to the end of an initial negative wave (Q, or a QS complex)
+    before the R peak; 0 when the QRS starts with a positive wave."""
+    head = qrs[:r_at + 1]
+    negative = np.flatnonzero(head < 0)
+    if negative.size == 0 or head[:negative[0]].max(initial=0.0) >= Q_AFTER_R_MV:
+        return 0
+    back_up = np.flatnonzero(head[negative[0]:] >= 0)
+    return int(negative[0] + back_up[0]) if back_up.size else int(head.size)
 
 
 def _has_r_prime(qrs: np.ndarray) -> bool:

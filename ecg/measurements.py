@@ -25,6 +25,7 @@ class LeadMeasurements:
     st_j60_mv: float | None = None        # at J + 60 ms
     qrs_area_mvms: float | None = None    # net QRS area, for axis and bundle-branch morphology
     r_prime_present: bool | None = None   # rSR' / M-shaped QRS
+    q_duration_ms: float | None = None    # initial negative QRS deflection (0 without one; a QS complex's)
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """The statement vocabulary: codes, the names ECG-QA uses for them, and what each one means.
 
 Codes are PTB-XL SCP-ECG statement codes where PTB-XL has one (SR, AFIB, 1AVB, CLBBB, LVOLT,
-STE_, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD and the
+STE_, IMI, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD and the
 numeric-range codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact
-attribute strings of ECG-QA (answers.csv) so answers can be matched to its options; ``aliases``
-are other ECG-QA strings the same finding answers. ``knowledge_base()`` lists everything with
+attribute strings of ECG-QA (answers.csv of its PTB-XL version, lower-cased from its MIMIC-IV-ECG
+version for 2AVB, 3AVB, WPW and RVH, which the PTB-XL version does not ask about) so answers can
+be matched to its options; ``aliases`` are other ECG-QA strings the same finding answers. ``knowledge_base()`` lists everything with
 its thresholds and sources, for the retrieval index.
 """
 
@@ -60,6 +61,18 @@ _SINUS_TEXT = (f"P waves before at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of
 _LEAD_GROUP_TEXT = (f"in at least {t.LEAD_GROUP_MIN_LEADS.value:g} leads of one group (septal V1-V2, "
                     "anterior V3-V4, lateral I, aVL, V5-V6, inferior II, III, aVF); not applied when "
                     f"QRS >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms or paced")
+
+_Q_WAVE_TEXT = (f"a Q wave (or QS) at least {t.Q_WAVE_MIN_MS.value:g} ms long and {-t.Q_WAVE_MIN_DEPTH_MV.value:g} mV "
+                f"deep, in V2-V3 at least {t.Q_WAVE_V2_V3_MIN_MS.value:g} ms (and "
+                f"{-t.Q_WAVE_VISIBLE_DEPTH_MV.value:g} mV, to be seen); contiguous: I-aVL, II-III-aVF, V1-V6 "
+                f"neighbours; not applied when QRS >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms or paced")
+_Q_WAVE_THRESHOLDS = (t.Q_WAVE_MIN_MS, t.Q_WAVE_MIN_DEPTH_MV, t.Q_WAVE_V2_V3_MIN_MS, t.Q_WAVE_VISIBLE_DEPTH_MV,
+                      t.COMPLETE_BBB_MIN_QRS_MS)
+_MI_TERRITORIES = (("IMI", "inferior", "II, III, aVF"), ("ASMI", "anteroseptal", "V1-V3"),
+                   ("AMI", "anterior", "V3-V4"),
+                   ("ALMI", "anterolateral", "V4-V5, or an anterior and a lateral pair"),
+                   ("LMI", "lateral", "I-aVL or V5-V6"),
+                   ("ILMI", "inferolateral", "an inferior and a lateral pair"))
 
 _DEFINITIONS: tuple[StatementDefinition, ...] = (
     # rhythm
@@ -125,6 +138,27 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"{t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats (1:1 conduction)",
         (t.FIRST_DEGREE_AVB_PR_ABOVE_MS, t.SINUS_P_WAVE_MIN_SHARE), aliases=("prolonged pr interval",)),
     StatementDefinition(
+        "2AVB", "second degree av block", "conduction",
+        f"atrial rate at least {t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate while "
+        f"P waves precede at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of the QRS complexes (non-conducted P "
+        f"waves), with P-to-QRS times varying by less than {t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms or an "
+        "irregular ventricular rhythm (not complete dissociation); undetermined without an atrial rate",
+        (t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS,
+         t.AF_MIN_RR_IRREGULARITY)),
+    StatementDefinition(
+        "3AVB", "third degree av block", "conduction",
+        f"atrial rate at least {t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P-to-QRS "
+        f"times varying by at least {t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms (P waves march through "
+        f"independently) and a regular ventricular rhythm (NN irregularity below "
+        f"{t.AF_MIN_RR_IRREGULARITY.value:g}); undetermined without an atrial rate",
+        (t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
+    StatementDefinition(
+        "WPW", "wolff-parkinson-white syndrome", "conduction",
+        f"PR below {t.WPW_PR_BELOW_MS.value:g} ms and QRS at least {t.WPW_MIN_QRS_MS.value:g} ms with P waves "
+        f"before at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats: the interval pattern of ventricular "
+        "pre-excitation; the delta wave itself is not measured",
+        (t.WPW_PR_BELOW_MS, t.WPW_MIN_QRS_MS, t.SINUS_P_WAVE_MIN_SHARE)),
+    StatementDefinition(
         "CRBBB", "complete right bundle branch block", "conduction",
         f"QRS at least {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms and rSR' in V1 or V2 or a predominantly "
         "positive QRS in V1",
@@ -189,6 +223,13 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"{t.LV_STRAIN_T_INVERSION_MV.value:g} mV in I, aVL, V5 or V6",
         (t.SOKOLOW_LYON_MIN_MV, t.CORNELL_ABOVE_MV, t.LV_STRAIN_ST_DEPRESSION_MV, t.LV_STRAIN_T_INVERSION_MV)),
     StatementDefinition(
+        "RVH", "right ventricular hypertrophy", "hypertrophy",
+        f"QRS axis above {t.AXIS_NORMAL_MAX_DEG.value:g} deg and QRS below {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms "
+        f"with R(V1) at least {t.RVH_R_V1_MIN_MV.value:g} mV, R/|S| in V1 above {t.RVH_R_S_V1_ABOVE.value:g}, or "
+        f"Sokolow-Lyon R(V1) + max(S(V5), S(V6)) at least {t.RVH_SOKOLOW_LYON_MIN_MV.value:g} mV",
+        (t.AXIS_NORMAL_MAX_DEG, t.COMPLETE_BBB_MIN_QRS_MS, t.RVH_R_V1_MIN_MV, t.RVH_R_S_V1_ABOVE,
+         t.RVH_SOKOLOW_LYON_MIN_MV)),
+    StatementDefinition(
         "LAO/LAE", "left atrial overload/enlargement", "hypertrophy",
         f"P duration above {t.LEFT_ATRIAL_P_DURATION_ABOVE_MS.value:g} ms",
         (t.LEFT_ATRIAL_P_DURATION_ABOVE_MS,)),
@@ -201,6 +242,14 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"peak-to-peak QRS below {t.LOW_VOLTAGE_LIMB_BELOW_MV.value:g} mV in all six limb leads and "
         f"below {t.LOW_VOLTAGE_PRECORDIAL_BELOW_MV.value:g} mV in all six precordial leads",
         (t.LOW_VOLTAGE_LIMB_BELOW_MV, t.LOW_VOLTAGE_PRECORDIAL_BELOW_MV)),
+    # pathological Q waves (infarction)
+    *(StatementDefinition(
+        code, f"myocardial infarction in {territory} leads", "infarction",
+        f"pathological Q waves in two contiguous leads of the {territory} territory ({leads}); {_Q_WAVE_TEXT}",
+        _Q_WAVE_THRESHOLDS) for code, territory, leads in _MI_TERRITORIES),
+    StatementDefinition(
+        "QWAVE", "q waves present", "infarction",
+        f"pathological Q waves in two contiguous leads of any territory; {_Q_WAVE_TEXT}", _Q_WAVE_THRESHOLDS),
     # QT, ST segment and T wave
     StatementDefinition(
         "LNGQT", "long qt-interval", "repolarization",

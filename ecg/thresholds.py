@@ -55,6 +55,8 @@ TASK_FORCE_1996 = ("Task Force of the ESC and NASPE. Heart rate variability: sta
 ECGQA_2023 = ("Oh J, Lee G, Bae S, Kwon J, Choi E. ECG-QA: a comprehensive question answering dataset "
               "combined with electrocardiogram. NeurIPS 2023 Datasets and Benchmarks (normal ranges "
               "behind its numeric-feature and heart-axis answers)")
+SOKOLOW_LYON_RVH_1949 = ("Sokolow M, Lyon TP. The ventricular complex in right ventricular hypertrophy as "
+                         "obtained by unipolar precordial and limb leads. Am Heart J 1949;38:273-294")
 PROJECT_CHOICE = "project choice (no published limit for this measurement; set for specificity)"
 
 # --- Rate and rhythm -----------------------------------------------------------------------------
@@ -140,6 +142,23 @@ RSR_PRIME_PATTERN = Threshold(
     "rsr_prime_pattern", 1.0, "bool", SURAWICZ_2009,
     "an rsr', rsR' or rSR' (M-shaped) QRS in V1 or V2 marks right bundle-branch block")
 
+SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO = Threshold(
+    "second_degree_avb_min_atrial_ratio", 1.2, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "atrial rate divided by ventricular rate at or above which some P waves are not conducted "
+    "(2:1 gives 2, 3:2 gives 1.5, 5:4 gives 1.25)")
+THIRD_DEGREE_AVB_MIN_PR_RANGE_MS = Threshold(
+    "third_degree_avb_min_pr_range_ms", 100.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "longest minus shortest P-to-QRS time at or above which P waves and QRS complexes are "
+    "independent (AV dissociation) rather than conducted")
+WPW_PR_BELOW_MS = Threshold(
+    "wpw_pr_below_ms", 120.0, "ms", SURAWICZ_2009,
+    "a PR interval below this in sinus rhythm is short, as in ventricular pre-excitation")
+WPW_MIN_QRS_MS = Threshold(
+    "wpw_min_qrs_ms", 110.0, "ms",
+    f"{SURAWICZ_2009} (who give > 120 ms in adults); lowered to their incomplete-block limit as a "
+    f"{PROJECT_CHOICE}, since pre-excitation is often partial",
+    "QRS duration at or above which a short PR counts as pre-excitation")
+
 # --- Frontal QRS axis (ECG-QA's ranges) ----------------------------------------------------------
 
 AXIS_NORMAL_MIN_DEG = Threshold(
@@ -179,6 +198,33 @@ LOW_VOLTAGE_LIMB_BELOW_MV = Threshold(
 LOW_VOLTAGE_PRECORDIAL_BELOW_MV = Threshold(
     "low_voltage_precordial_below_mv", 1.0, "mV", CHOU_2008,
     "peak-to-peak QRS below this in every precordial lead is low voltage in the horizontal plane")
+
+RVH_R_V1_MIN_MV = Threshold(
+    "rvh_r_v1_min_mv", 0.7, "mV", HANCOCK_2009,
+    "an R wave in V1 at least this tall is a voltage criterion for right ventricular hypertrophy")
+RVH_R_S_V1_ABOVE = Threshold(
+    "rvh_r_s_v1_above", 1.0, "ratio", HANCOCK_2009,
+    "R/|S| in V1 above this (a dominant R in V1) is a criterion for right ventricular hypertrophy")
+RVH_SOKOLOW_LYON_MIN_MV = Threshold(
+    "rvh_sokolow_lyon_min_mv", 1.05, "mV", SOKOLOW_LYON_RVH_1949,
+    "R(V1) + max(S(V5), S(V6)) at least this meets the Sokolow-Lyon criterion for RVH")
+
+# --- Pathological Q waves (infarction), Thygesen et al. 2018, in the absence of QRS confounders ---
+
+Q_WAVE_MIN_MS = Threshold(
+    "q_wave_min_ms", 30.0, "ms", THYGESEN_2018,
+    "a Q wave (or QS complex) at least this long and Q_WAVE_MIN_DEPTH_MV deep is pathological "
+    "(leads other than V2-V3)")
+Q_WAVE_MIN_DEPTH_MV = Threshold(
+    "q_wave_min_depth_mv", -0.1, "mV", THYGESEN_2018,
+    "a pathological Q wave outside V2-V3 is at least 0.1 mV deep (amplitude at or below this)")
+Q_WAVE_V2_V3_MIN_MS = Threshold(
+    "q_wave_v2_v3_min_ms", 20.0, "ms", THYGESEN_2018,
+    "in V2-V3 any Q wave (or QS complex) at least this long is pathological")
+Q_WAVE_VISIBLE_DEPTH_MV = Threshold(
+    "q_wave_visible_depth_mv", -0.05, "mV", PROJECT_CHOICE,
+    "the shallowest negative deflection counted as a Q wave in V2-V3, so that baseline noise at the "
+    "QRS onset is not one (Thygesen et al. set no depth there)")
 
 # --- QT, ST segment and T wave -------------------------------------------------------------------
 

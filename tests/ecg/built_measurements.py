@@ -11,7 +11,7 @@ NORMAL_NUMERIC = {"RR_WITHIN", "PDUR_WITHIN", "PR_WITHIN", "QRSDUR_WITHIN", "QT_
 def lead(**values) -> LeadMeasurements:
     """An unremarkable lead: dominant R, small S, upright T, isoelectric ST."""
     normal = dict(p_amplitude_mv=0.1, q_amplitude_mv=-0.05, r_amplitude_mv=1.0, s_amplitude_mv=-0.3,
-                  t_amplitude_mv=0.3, st_j_mv=0.0, st_j60_mv=0.02, qrs_area_mvms=20.0, r_prime_present=False)
+                  t_amplitude_mv=0.3, st_j_mv=0.0, st_j60_mv=0.02, qrs_area_mvms=20.0, r_prime_present=False, q_duration_ms=15.0)
     return LeadMeasurements(**(normal | values))
 
 

@@ -14,6 +14,7 @@ from ecg.thresholds import Threshold, all_thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 ECGQA_ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "ecgqa" / "answers.csv"
+ECGQA_MIMIC_ANSWERS = ECGQA_ANSWERS.with_name("answers_mimic_iv_ecg.csv")
 CRITERIA_MODULES = sorted((ROOT / "ecg").glob("criteria*.py"))
 # Numbers a rule may spell out: sign tests, counts of one, and the angle arithmetic of the axis.
 ALLOWED_LITERALS = {0, 1, 2, 180, 360}
@@ -48,18 +49,20 @@ def test_ecgqa_normal_ranges_are_the_published_ones_in_ms():
                       "qrs duration": (60, 110), "qt interval": (330, 430), "qt corrected": (330, 555)}
 
 
-def _ecgqa_answers() -> set[str]:
-    with ECGQA_ANSWERS.open(newline="") as handle:
+def _ecgqa_answers(path: Path = ECGQA_ANSWERS) -> set[str]:
+    with path.open(newline="") as handle:
         return {row["class"] for row in csv.DictReader(handle)}
 
 
 def test_statement_names_and_aliases_are_ecgqa_answer_strings():
     answers = _ecgqa_answers()
+    mimic_only = {name.lower() for name in _ecgqa_answers(ECGQA_MIMIC_ANSWERS)} - answers
     for definition in STATEMENTS.values():
         if definition.category == "numeric":
             continue
-        assert definition.name in answers, definition.code
+        assert definition.name in answers or definition.name in mimic_only, definition.code
         assert set(definition.aliases) <= answers, definition.code
+    assert {"2AVB", "3AVB", "WPW", "RVH"} == {d.code for d in STATEMENTS.values() if d.name in mimic_only}
 
 
 def test_numeric_statement_names_combine_ecgqa_range_and_feature_strings():
@@ -90,4 +93,6 @@ def test_ecgqa_strings_lead_to_the_codes_that_answer_them():
     assert codes_for("extrasystoles") == ["PVC", "PAC"]
     assert codes_for("prolonged pr interval") == ["1AVB"]
     assert codes_for("above the normal range of qt corrected") == ["QTC_ABOVE"]
-    assert codes_for("myocardial infarction in inferior leads") == []
+    assert codes_for("myocardial infarction in inferior leads") == ["IMI"]
+    assert codes_for("Third degree AV block") == ["3AVB"]
+    assert codes_for("ischemic in inferior leads") == []

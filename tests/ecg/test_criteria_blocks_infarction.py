@@ -1,0 +1,175 @@
+"""AV blocks, pre-excitation, RVH and Q-wave infarction: each criterion at and around its thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from ecg.criteria import ABSENT, PRESENT, UNDETERMINED, evaluate, evaluate_all
+from ecg.delineate import Fiducials
+from ecg.lead_values import lead_measurements
+from ecg.measurements import Measurements
+from tests.ecg.built_measurements import normal, sinus_beats
+from tests.ecg.synthetic_waves import hann_pulse
+
+MI = {"IMI", "ASMI", "AMI", "ALMI", "LMI", "ILMI", "QWAVE"}
+
+
+def codes(m: Measurements) -> set[str]:
+    return {s.code for s in evaluate(m)}
+
+
+def status(m: Measurements, code: str) -> str:
+    return evaluate_all(m)[code].status
+
+
+# --- second- and third-degree AV block ------------------------------------------------------------
+
+def av_beats(prs: list[float], rr_ms: float = 1500.0):
+    """Regular beats with the given P-to-QRS times."""
+    return [replace(beat, pr_ms=pr) for beat, pr in zip(sinus_beats(n=len(prs), rr_ms=rr_ms, spread_ms=10.0), prs)]
+
+
+def test_third_degree_av_block_from_independent_p_waves_and_a_regular_escape_rhythm():
+    dissociated = av_beats([90.0, 330.0, 210.0, 120.0, 380.0, 260.0, 150.0])   # range 290 ms
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=dissociated, p_wave_present_share=0.6)
+    assert status(m, "3AVB") == PRESENT and status(m, "2AVB") == ABSENT
+    (block,) = [s for s in evaluate(m) if s.code == "3AVB"]
+    assert [e.threshold for e in block.evidence] == ["second_degree_avb_min_atrial_ratio",
+                                                     "third_degree_avb_min_pr_range_ms", "af_min_rr_irregularity"]
+
+
+def test_second_degree_av_block_from_non_conducted_p_waves_with_a_fixed_pr():
+    two_to_one = av_beats([180.0, 185.0, 178.0, 182.0, 180.0, 181.0])
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=two_to_one)
+    assert status(m, "2AVB") == PRESENT and status(m, "3AVB") == ABSENT
+
+
+@pytest.mark.parametrize("atrial, expected", [(47.9, ABSENT), (48.0, PRESENT), (None, UNDETERMINED)])
+def test_av_block_needs_the_atrial_rate_above_the_ventricular_one(atrial, expected):
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=atrial, beats=av_beats([180.0] * 6))
+    assert status(m, "2AVB") == expected
+
+
+def test_sinus_rhythm_has_no_av_block():
+    assert not codes(normal()) & {"2AVB", "3AVB"}
+    assert status(normal(), "3AVB") == ABSENT
+
+
+# --- pre-excitation -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pr, qrs, expected", [
+    (100.0, 130.0, PRESENT), (119.9, 110.0, PRESENT), (120.0, 130.0, ABSENT), (100.0, 109.9, ABSENT),
+    (None, 130.0, UNDETERMINED)])
+def test_wpw_pattern_is_a_short_pr_with_a_wide_qrs(pr, qrs, expected):
+    assert status(normal(pr_interval_ms=pr, qrs_duration_ms=qrs), "WPW") == expected
+
+
+# --- right ventricular hypertrophy ----------------------------------------------------------------
+
+@pytest.mark.parametrize("axis, qrs, v1, v5, expected", [
+    (110.0, 90.0, {"r_amplitude_mv": 0.7, "s_amplitude_mv": -0.8}, {}, PRESENT),       # tall R in V1
+    (110.0, 90.0, {"r_amplitude_mv": 0.69, "s_amplitude_mv": -0.8}, {}, ABSENT),
+    (110.0, 90.0, {"r_amplitude_mv": 0.5, "s_amplitude_mv": -0.4}, {}, PRESENT),       # R/S 1.25
+    (110.0, 90.0, {"r_amplitude_mv": 0.5, "s_amplitude_mv": 0.0}, {}, PRESENT),        # no S at all
+    (110.0, 90.0, {"r_amplitude_mv": 0.3, "s_amplitude_mv": -0.6}, {"s_amplitude_mv": -0.75}, PRESENT),  # 1.05
+    (90.0, 90.0, {"r_amplitude_mv": 1.0, "s_amplitude_mv": -0.2}, {}, ABSENT),          # axis not right
+    (110.0, 120.0, {"r_amplitude_mv": 1.0, "s_amplitude_mv": -0.2}, {}, ABSENT),        # RBBB-wide QRS
+    (110.0, 90.0, {"r_amplitude_mv": None}, {}, UNDETERMINED),
+])
+def test_right_ventricular_hypertrophy(axis, qrs, v1, v5, expected):
+    m = normal({"V1": v1, "V5": v5, "V6": v5}, qrs_axis_deg=axis, qrs_duration_ms=qrs)
+    assert status(m, "RVH") == expected
+
+
+# --- pathological Q waves -------------------------------------------------------------------------
+
+def q(duration: float = 40.0, depth: float = -0.2) -> dict:
+    return {"q_duration_ms": duration, "q_amplitude_mv": depth}
+
+
+@pytest.mark.parametrize("leads, expected", [
+    ({"II": q(), "aVF": q()}, {"IMI", "QWAVE"}),
+    ({"II": q(30.0, -0.1), "III": q()}, {"IMI", "QWAVE"}),
+    ({"II": q(29.9), "aVF": q()}, set()),
+    ({"II": q(depth=-0.09), "aVF": q()}, set()),
+    ({"II": q(), "V5": q()}, set()),                                           # not contiguous
+    ({"V2": q(20.0, -0.06), "V3": q(20.0, -0.06)}, {"ASMI", "QWAVE"}),          # V2-V3: 20 ms is enough
+    ({"V2": q(19.9, -0.3), "V3": q(25.0, -0.3)}, set()),
+    ({"V3": q(), "V4": q()}, {"AMI", "QWAVE"}),
+    ({"V4": q(), "V5": q()}, {"ALMI", "QWAVE"}),
+    ({"I": q(), "aVL": q()}, {"LMI", "QWAVE"}),
+    ({"I": q(), "aVL": q(), "V3": q(), "V4": q()}, {"AMI", "LMI", "ALMI", "QWAVE"}),
+    ({"II": q(), "III": q(), "V5": q(), "V6": q()}, {"IMI", "LMI", "ILMI", "QWAVE"}),
+])
+def test_q_wave_infarction_by_territory(leads, expected):
+    assert codes(normal(leads)) & MI == expected
+
+
+def test_q_wave_evidence_names_duration_depth_leads_and_the_universal_definition():
+    (found,) = [s for s in evaluate(normal({"II": q(), "aVF": q(36.0, -0.3)})) if s.code == "IMI"]
+    assert found.name == "myocardial infarction in inferior leads"
+    assert [(e.measure, e.value) for e in found.evidence] == [
+        ("per_lead.II.q_duration_ms", 40.0), ("per_lead.II.q_amplitude_mv", -0.2),
+        ("per_lead.aVF.q_duration_ms", 36.0), ("per_lead.aVF.q_amplitude_mv", -0.3)]
+    assert all("Fourth universal definition of myocardial infarction" in e.source for e in found.evidence)
+
+
+def test_q_waves_are_undetermined_with_a_wide_qrs_or_a_missing_lead():
+    wide = normal({"II": q(), "aVF": q()}, qrs_duration_ms=130.0)
+    assert status(wide, "IMI") == UNDETERMINED and "confounds Q waves" in evaluate_all(wide)["IMI"].reason
+    m = normal({"II": q()})
+    del m.per_lead["aVF"], m.per_lead["III"]
+    assert status(m, "IMI") == UNDETERMINED and status(m, "LMI") == ABSENT
+
+
+# --- the Q duration each lead reports -------------------------------------------------------------
+
+def one_lead_beat(*waves: tuple[float, int]) -> tuple[np.ndarray, Fiducials]:
+    """100 ms of baseline, then consecutive raised-cosine waves (amplitude mV, samples), then 200 ms."""
+    qrs = np.concatenate([amplitude * hann_pulse(n) for amplitude, n in waves])
+    beat = np.concatenate([np.zeros(50), qrs, np.zeros(100)])[None, :]
+    return beat, Fiducials(qrs_onset=50, qrs_offset=50 + qrs.size - 1)
+
+
+@pytest.mark.parametrize("waves, expected_ms", [
+    (((-0.3, 20), (1.0, 20), (-0.2, 10)), 40.0),     # qRs: a 40 ms Q
+    (((-0.8, 45),), 90.0),                           # QS complex: all of it
+    (((0.1, 10), (-0.8, 30)), 0.0),                  # rS: the negative wave is an S
+    (((1.0, 30), (-0.3, 15)), 0.0),                  # Rs
+])
+def test_q_duration_per_lead(waves, expected_ms):
+    beat, fiducials = one_lead_beat(*waves)
+    (values,) = lead_measurements(beat, fiducials, 500.0)
+    assert values.q_duration_ms == pytest.approx(expected_ms)
+
+
+# --- end to end: a synthetic 12-lead ECG with inferior Q waves ------------------------------------
+
+def record_with_q_waves(q_leads: tuple[str, ...], fs: float = 500.0):
+    """Ten beats at 60 bpm: P, then a 40 ms Q wave 0.5 mV deep in ``q_leads`` (a flat start in the
+    others), a 30 ms R, a 20 ms S and T with the gains of tests/ecg/synthetic_waves.py."""
+    from ecg.record import make_record
+    from tests.ecg.synthetic_waves import LEADS, P_GAIN, R_GAIN, S_GAIN, T_GAIN
+
+    q_gain = np.array([0.5 if lead in q_leads else 0.0 for lead in LEADS])
+    n = lambda ms: int(ms * fs / 1000)  # noqa: E731
+    parts = [(P_GAIN * 0.15, n(100)), (np.zeros(12), n(60)), (-q_gain, n(40)), (R_GAIN * 1.2, n(30)),
+             (-S_GAIN * 0.8, n(20)), (np.zeros(12), n(80)), (T_GAIN * 0.3, n(180))]
+    beat = np.concatenate([gain[:, None] * hann_pulse(length) for gain, length in parts], axis=1)
+    signal = np.zeros((12, int(10 * fs)))
+    for start in range(n(300), signal.shape[1] - beat.shape[1], n(1000)):
+        signal[:, start:start + beat.shape[1]] += beat
+    signal += np.random.default_rng(0).normal(0.0, 0.005, signal.shape)
+    return make_record(signal.astype(np.float32), fs, list(LEADS), source="q-waves.npy", format="npy")
+
+
+def test_measured_inferior_q_waves_make_an_inferior_infarction_statement():
+    from ecg.measure import measure
+
+    m = measure(record_with_q_waves(("II", "III", "aVF")))
+    assert m.per_lead["II"].q_duration_ms >= 30.0 and m.per_lead["II"].q_amplitude_mv <= -0.3
+    assert codes(m) & MI == {"IMI", "QWAVE"}
+    assert not codes(measure(record_with_q_waves(()))) & MI
