@@ -11,6 +11,7 @@ import secrets
 import time
 import traceback
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from pydantic import ValidationError
@@ -26,6 +27,7 @@ from serve.files import ECGCache, FileStore
 from serve.middleware import AccessLog, Guard
 from serve.protocol import (AssistantMessage, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Choice,
                             ChunkChoice, Delta, FileList, Model, ModelList)
+from serve.runner import AgentRunner
 
 logger = logging.getLogger("serve")
 
@@ -33,19 +35,21 @@ logger = logging.getLogger("serve")
 def create_app(config: ServeConfig, agent) -> FastAPI:
     """The API around ``agent`` (agent.factory.build_agent); refuses an unsafe config (ECGError)."""
     config.check()
-    from serve.runner import AgentRunner
-
-    app = FastAPI(title="ecg-agent API", docs_url=None, redoc_url=None, openapi_url=None)
     store, cache = FileStore(config.data_dir), ECGCache(config.data_dir)
     runner = AgentRunner(config.max_concurrency, config.max_queued, config.timeout_s)
     started = int(time.time())
-    app.state.runner = runner
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        runner.shutdown()
+
+    app = FastAPI(title="ecg-agent API", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.add_middleware(Guard, api_keys=config.api_keys, max_body_bytes=config.max_body_bytes)
     app.add_middleware(AccessLog)
     app.add_exception_handler(APIError, lambda _, exc: exc.response())
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)
-    app.router.on_shutdown.append(runner.shutdown)
 
     @app.get("/health")
     async def health():
@@ -104,9 +108,10 @@ def _parse(body: bytes) -> ChatCompletionRequest:
     try:
         return ChatCompletionRequest.model_validate_json(body)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise APIError(400, f"Invalid request: {where}: {first['msg']}", where or None) from None
+        # The deepest error names the field best (a union's other branches fail at its top).
+        deepest = max(exc.errors(), key=lambda e: len(e["loc"]))
+        where = ".".join(str(part) for part in deepest["loc"] if "[" not in str(part))
+        raise APIError(400, f"Invalid request: {where}: {deepest['msg']}", where or None) from None
 
 
 async def _events(completion_id: str, created: int, chat: ChatCompletionRequest, reply: Reply,

@@ -33,7 +33,7 @@ class AgentRunner:
         loop = asyncio.get_running_loop()
         self._in_flight += 1
         work = self._executor.submit(function, *args)
-        work.add_done_callback(lambda _: loop.call_soon_threadsafe(self._release))
+        work.add_done_callback(lambda _: loop.is_closed() or loop.call_soon_threadsafe(self._release))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(work), self.timeout_s)
         except TimeoutError:
