@@ -4,12 +4,14 @@ Each LUDB record at hand is read, measured (ecg.measure.measure) and evaluated
 (ecg.criteria.evaluate); a statement is positive for a record when the engine makes it (in any
 lead group). The reference is ludb.csv: a record is positive for a code when one of its
 diagnoses maps to that code in LUDB_TO_CODES below; every other measured record is a negative.
-The last column repeats the scoring with the P duration, PR and QRS duration that LUDB's experts
+The next column repeats the scoring with the P duration, PR and QRS duration that LUDB's experts
 delineated (per lead the median over beats, then the median over the 12 leads) in place of the
 measured ones, to separate rule quality from measurement error. (The union over leads, earliest
 onset to latest offset, is not used: LUDB's leads are delineated independently and their union
-makes the QRS of records without conduction diagnoses 120 ms at the median.) The time per record
-covers measure + evaluate.
+makes the QRS of records without conduction diagnoses 120 ms at the median.) The last column
+counts the records on which ecg.criteria.evaluate_all calls the code undetermined (an input not
+measured, or criteria not applicable: paced or wide QRS), and how many of them LUDB calls
+positive; they are scored as "not made". The time per record covers measure + evaluate.
 The ST-T rows are approximate: LUDB names ischaemia by wall, not by ST-T pattern. LUDB's axis
 labels follow a convention in which "left axis deviation" starts near 0 deg, not at -30 deg, and
 "horizontal" / "vertical" name normal axes near 0-30 and 70-90 deg. Copies whose leads were each
@@ -44,7 +46,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ecg.criteria import evaluate  # noqa: E402
+from ecg.criteria import UNDETERMINED, evaluate, evaluate_all  # noqa: E402
 from ecg.errors import ECGError  # noqa: E402
 from ecg.io import read_ecg  # noqa: E402
 from ecg.measure import measure  # noqa: E402
@@ -67,6 +69,7 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
     "Electric axis of the heart: left axis deviation": ("LAD",),
     "Electric axis of the heart: right axis deviation": ("RAD",),
     "I degree av block": ("1AVB",),
+    "Iii degree av-block": ("3AVB",),
     "Complete right bundle branch block": ("CRBBB",),
     "Incomplete right bundle branch block": ("IRBBB",),
     "Complete left bundle branch block": ("CLBBB",),
@@ -80,17 +83,25 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
     "Left atrial hypertrophy": ("LAO/LAE",),
     "Left atrial overload": ("LAO/LAE",),
     "Right atrial overload": ("RAO/RAE",),
+    "Right ventricular hypertrophy": ("RVH",),
     "Pacemaker presence*": ("PACE",),
     "Unipolar ventricular pacing": ("PACE",),
     "Bipolar ventricular pacing": ("PACE",),
     "Biventricular pacing": ("PACE",),
     "P-synchrony": ("PACE",),
+    "Scar formation: inferior wall": ("IMI", "QWAVE"),
+    "Scar formation: septal": ("ASMI", "QWAVE"),
+    "Scar formation: anterior wall": ("AMI", "QWAVE"),
+    "Scar formation: lateral wall": ("LMI", "QWAVE"),
+    "Scar formation:*": ("QWAVE",),                          # apical, posterior: no territory code here
     "Stemi:*": ("STE_",),
     "Early repolarization syndrome": ("STE_",),
     "Ischemia:*": ("STD_", "INVT"),
     "Undefined ischemia/scar/supp.nstemi:*": ("STD_", "INVT"),
     "Non-specific repolarization abnormalities:*": ("STD_", "INVT"),
 }
+# Codes no LUDB diagnosis names: scored for their false positives (specificity) only.
+CODES_WITHOUT_LUDB_DIAGNOSIS = ("2AVB", "WPW", "ALMI", "ILMI")
 LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 P_BEFORE_QRS_S = 0.5     # a P wave belongs to the QRS that follows it within this
 REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "pr_interval_ms", "p_duration_ms", "qrs_axis_deg")
@@ -100,7 +111,7 @@ WINDOW_S = 10.0
 MITBIH_PREMATURE_BEATS = {"A": "PAC", "a": "PAC", "J": "PAC", "S": "PAC", "V": "PVC", "E": "PVC"}
 MITBIH_SINUS_RHYTHM = "(N"
 MITBIH_CODES = ("SR", "PAC", "PVC")
-AMPLITUDE_CODES = ("VCLVH", "LVH", "LVOLT", "RAO/RAE", "STE_", "STD_", "INVT")
+AMPLITUDE_CODES = ("VCLVH", "LVH", "RVH", "LVOLT", "RAO/RAE", "STE_", "STD_", "INVT", "Q-wave codes (depth)")
 NORMALISED_SPAN_TOLERANCE_MV = 1e-3
 DIAGNOSIS_COLUMNS = ("Rhythms", "Electric axis of the heart", "Conduction abnormalities", "Extrasystolies",
                      "Hypertrophies", "Cardiac pacing", "Ischemia",
@@ -163,6 +174,7 @@ def evaluate_record(record: ECGRecord, expert: dict[str, float | None]) -> dict:
         warnings.simplefilter("ignore", RuntimeWarning)
         measured = measure(record)
     return {"predicted": sorted({s.code for s in evaluate(measured)}),
+            "undetermined": sorted(c for c, a in evaluate_all(measured).items() if a.status == UNDETERMINED),
             "predicted_with_expert_intervals": sorted({s.code for s in evaluate(replace(measured, **expert))}),
             "measured": {name: getattr(measured, name) for name in REPORTED_FIELDS},
             "expert": expert}
@@ -194,14 +206,19 @@ def amplitudes_normalised(record: ECGRecord) -> bool:
     return bool(np.allclose(spans, 1.0, atol=NORMALISED_SPAN_TOLERANCE_MV))
 
 
-def scores(reference: dict[str, set[str]], predicted: dict[str, set[str]], code: str) -> dict:
+def scores(reference: dict[str, set[str]], predicted: dict[str, set[str]], code: str,
+           undetermined: dict[str, set[str]] | None = None) -> dict:
+    """Counts and rates of one code; an undetermined record counts as not made (a "no"), and
+    ``undetermined`` says how many records (and LUDB positives) the engine could not judge."""
     tp = sum(code in predicted[r] and code in reference[r] for r in predicted)
     fn = sum(code not in predicted[r] and code in reference[r] for r in predicted)
     fp = sum(code in predicted[r] and code not in reference[r] for r in predicted)
     tn = len(predicted) - tp - fn - fp
+    unsure = [r for r in predicted if undetermined and code in undetermined[r]]
     return {"code": code, "name": STATEMENTS[code].name, "positives": tp + fn, "tp": tp, "fn": fn, "fp": fp,
             "tn": tn, "sensitivity": tp / (tp + fn) if tp + fn else None,
-            "specificity": tn / (tn + fp) if tn + fp else None}
+            "specificity": tn / (tn + fp) if tn + fp else None, "undetermined": len(unsure),
+            "undetermined_positives": sum(code in reference[r] for r in unsure)}
 
 
 def _percent(value: float | None) -> str:
@@ -211,12 +228,13 @@ def _percent(value: float | None) -> str:
 def print_table(rows: list[dict], expert_rows: list[dict], n_records: int, seconds: float) -> None:
     print(f"{n_records} LUDB records, {seconds:.0f} s ({1000 * seconds / max(n_records, 1):.0f} ms per record)\n")
     print("| code | statement | LUDB positives | TP | FN | FP | TN | sensitivity | specificity "
-          "| sens. / spec. with expert P, PR, QRS |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| sens. / spec. with expert P, PR, QRS | undetermined (of them positives) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row, expert in zip(rows, expert_rows):
         print(f"| {row['code']} | {row['name']} | {row['positives']} | {row['tp']} | {row['fn']} | {row['fp']} | "
               f"{row['tn']} | {_percent(row['sensitivity'])} | {_percent(row['specificity'])} | "
-              f"{_percent(expert['sensitivity'])} / {_percent(expert['specificity'])} |")
+              f"{_percent(expert['sensitivity'])} / {_percent(expert['specificity'])} | "
+              f"{row['undetermined']} ({row['undetermined_positives']}) |")
 
 
 def axis_labels(ludb_csv: Path) -> dict[str, str]:
@@ -303,8 +321,10 @@ def main(argv: list[str] | None = None) -> int:
             failed[header.stem] = str(exc)
     predicted = {r: set(found["predicted"]) for r, found in records.items()}
     with_expert = {r: set(found["predicted_with_expert_intervals"]) for r, found in records.items()}
-    benchmarked = list(dict.fromkeys(code for codes in LUDB_TO_CODES.values() for code in codes))
-    rows = [scores(reference, predicted, code) for code in benchmarked]
+    benchmarked = list(dict.fromkeys([*(code for codes in LUDB_TO_CODES.values() for code in codes),
+                                      *CODES_WITHOUT_LUDB_DIAGNOSIS]))
+    undetermined = {r: set(found["undetermined"]) for r, found in records.items()}
+    rows = [scores(reference, predicted, code, undetermined) for code in benchmarked]
     expert_rows = [scores(reference, with_expert, code) for code in benchmarked]
     print_table(rows, expert_rows, len(records), seconds)
     if residuals:
