@@ -1,0 +1,48 @@
+"""`ecg-agent ui [--port 8501] [--no-llm] [--model DIR] [--llm-url URL]`: the Streamlit chat.
+
+Runs ``python -m streamlit run ui/app.py`` with the agent's settings in environment variables
+(ui.settings); sessions are kept in ``--data`` (default ~/.cache/ecg-agent/ui).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cli.ask import add_agent_arguments
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("ui", help="the chat in the browser: upload ECGs, ask, edit report drafts")
+    parser.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
+    parser.add_argument("--host", default="localhost",
+                        help="address to listen on (default localhost; 0.0.0.0 for every interface)")
+    parser.add_argument("--data", default=None, metavar="DIR",
+                        help="where sessions, uploads and drafts are kept (default ~/.cache/ecg-agent/ui)")
+    add_agent_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def streamlit_command(args: argparse.Namespace) -> list[str]:
+    import ui
+
+    app = Path(ui.__file__).resolve().parent / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+            "--server.address", args.host, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "minimal"]
+
+
+def run(args: argparse.Namespace) -> int:
+    from ui.settings import settings_env
+
+    env = dict(os.environ) | settings_env(
+        args.data, no_llm=args.no_llm, no_retrieval=args.no_retrieval, no_ecg_tokens=args.no_ecg_tokens,
+        model=args.model, llm_url=args.llm_url, llm_model=args.llm_model, mode=args.mode)
+    print(f"ecg-agent ui: http://{args.host}:{args.port} (Ctrl+C stops it)", file=sys.stderr)
+    try:
+        return subprocess.call(streamlit_command(args), env=env)
+    except KeyboardInterrupt:
+        return 0
