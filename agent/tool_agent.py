@@ -26,7 +26,7 @@ from langchain.agents.structured_output import ToolStrategy
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.errors import GraphRecursionError
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from agent import rules
 from agent.context import ECGContext
@@ -103,6 +103,9 @@ class ToolAgent:
         except GraphRecursionError:
             return abstain(options, f"the model reached no answer within {MAX_MODEL_TURNS} turns",
                            list(tools.evidence.values()), [])
+        except ValidationError as exc:  # a tool call LangChain cannot read, e.g. arguments that are no object
+            return abstain(options, f"the model's reply is not a valid tool call ({_first_error(exc)})",
+                           list(tools.evidence.values()), [])
         return to_answer(state, tools, options)
 
     def _invoke(self, graph, messages) -> dict:
@@ -121,6 +124,11 @@ class ToolAgent:
             self._retrievers = (default_similar_ecg_retriever(k=SIMILAR_REPORTS_K),
                                 default_knowledge_retriever(k=KNOWLEDGE_K))
         return self._retrievers
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"{'.'.join(map(str, error['loc']))}: {error['msg']}, got {error.get('input')!r}"
 
 
 def openai_chat_model(settings: AgentSettings) -> BaseChatModel:

@@ -1,8 +1,9 @@
-"""The tools mode drives the real LangChain create_agent graph with a scripted chat model.
+"""The tools mode drives the real LangChain create_agent graph with scripted models.
 
 No capable tool-calling model runs offline, so ``ScriptedChatModel`` plays the model: it replays
-AIMessages with tool calls and records what the graph sent it. The tools, the ECGs, the
-retrieval indexes and the structured final answer are the real ones.
+AIMessages with tool calls and records what the graph sent it; ``ScriptedOpenAIServer`` replays
+OpenAI chat completions over HTTP for the CLI path (ChatOpenAI, the official openai client). The
+tools, the ECGs, the retrieval indexes and the structured final answer are the real ones.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import contextlib
 import io
 import itertools
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from langchain_core.language_models import BaseChatModel
@@ -223,3 +226,91 @@ def test_follow_up_questions_carry_the_earlier_answers(agent, example_hea):
     contents = [m.content for m in model.received[0]]
     assert contents[1:3] == ["Does this ECG show sinus bradycardia?", "yes: rate 45 bpm"]
     assert contents[3].endswith("Question: Does it show atrial fibrillation?\nOptions: yes; no; not sure")
+
+
+class ScriptedOpenAIServer(ThreadingHTTPServer):
+    """An OpenAI-compatible HTTP server on a free local port that replays chat completions.
+
+    ``replies`` are the assistant messages (OpenAI JSON) to send, in order; ``requests`` collects
+    the chat-completion request bodies it received.
+    """
+
+    def __init__(self, replies: list[dict]):
+        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
+        self.replies, self.requests = iter(replies), []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self._send({"object": "list", "data": [{"id": "scripted-model", "object": "model", "owned_by": "test"}]})
+
+    def do_POST(self):
+        self.server.requests.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        message = next(self.server.replies)
+        self._send({"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "scripted-model",
+                    "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+
+    def _send(self, payload: dict):
+        body = json.dumps(payload).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def openai_call(name: str, arguments: str) -> dict:
+    """An assistant message calling one tool, as an OpenAI-compatible server sends it."""
+    return {"role": "assistant", "content": None, "tool_calls": [
+        {"id": f"call_{next(_ids)}", "type": "function", "function": {"name": name, "arguments": arguments}}]}
+
+
+@contextlib.contextmanager
+def serving(*replies: dict):
+    server = ScriptedOpenAIServer(list(replies))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def ask_json(*argv: str) -> dict:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["ask", *argv, "--json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def test_cli_tools_mode_over_an_openai_compatible_server(example_hea):
+    replies = (openai_call("measure", '{"ecg": "ecg1"}'),
+               openai_call("final_answer", '{"answer": ["yes"], "evidence_ids": ["m:heart_rate_bpm"]}'))
+    with serving(*replies) as server:
+        answer = ask_json(str(example_hea), "Does this ECG show sinus bradycardia?", "--options", *VERIFY,
+                          "--mode", "tools", "--llm-url", server.url, "--no-retrieval")
+    assert answer["answer"] == ["yes"] and answer["decided_by"] == "llm-tools"
+    assert answer["evidence"][0]["id"] == "m:heart_rate_bpm" and answer["evidence"][0]["value"] > 0
+    first, second = server.requests
+    assert first["model"] == "scripted-model" and first["temperature"] == 0  # the server's first model
+    assert first["tool_choice"] == "required"
+    final = next(t["function"] for t in first["tools"] if t["function"]["name"] == "final_answer")
+    assert final["parameters"]["properties"]["answer"]["items"]["enum"] == VERIFY
+    assert json.loads(second["messages"][-1]["content"])["ecg"] == "ecg1"  # the measure tool's JSON
+
+
+def test_a_malformed_tool_call_abstains(example_hea):
+    # What vLLM 0.32 (CPU) answered for SmolLM2-135M-Instruct with tool_choice "required".
+    with serving(openai_call("final_answer", '"not sure"')) as server:
+        answer = ask_json(str(example_hea), "Does this ECG show sinus bradycardia?", "--options", *VERIFY,
+                          "--mode", "tools", "--llm-url", server.url, "--no-retrieval")
+    assert answer["abstained"] and "not a valid tool call" in answer["text"]
