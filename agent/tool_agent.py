@@ -31,7 +31,8 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from agent import rules
 from agent.context import ECGContext
 from agent.factory import LLM_API_KEY_ENV, AgentSettings
-from agent.pipeline import NOT_SURE, SIMILAR_REPORTS_K, Agent, Conversation, abstain, quality_warnings
+from agent.pipeline import (KNOWLEDGE_K, NOT_SURE, SIMILAR_REPORTS_K, Agent, Conversation, abstain,
+                            quality_warnings)
 from agent.tools import ECGTools, ecg_names
 from agent.types import Answer, Report
 from ecg.errors import ECGError
@@ -45,7 +46,6 @@ SYSTEM_PROMPT = (
     "one or two sentences. If the evidence does not support an answer, answer 'not sure' (when "
     "it is an option) and say why.")
 MAX_MODEL_TURNS = 10
-KNOWLEDGE_K = 3
 DECIDED_BY = "llm-tools"
 
 
