@@ -5,11 +5,9 @@ GET /health, GET /v1/models, POST/GET/DELETE /v1/files, POST /v1/chat/completion
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 import time
-import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,9 +27,6 @@ from serve.protocol import (AssistantMessage, ChatCompletion, ChatCompletionChun
                             ChunkChoice, Delta, FileList, Model, ModelList)
 from serve.runner import AgentRunner
 
-logger = logging.getLogger("serve")
-
-
 def create_app(config: ServeConfig, agent) -> FastAPI:
     """The API around ``agent`` (agent.factory.build_agent); refuses an unsafe config (ECGError)."""
     config.check()
@@ -47,9 +42,8 @@ def create_app(config: ServeConfig, agent) -> FastAPI:
     app = FastAPI(title="ecg-agent API", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.add_middleware(Guard, api_keys=config.api_keys, max_body_bytes=config.max_body_bytes)
     app.add_middleware(AccessLog)
-    app.add_exception_handler(APIError, lambda _, exc: exc.response())
+    app.add_exception_handler(APIError, _api_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _internal_error)
 
     @app.get("/health")
     async def health():
@@ -62,12 +56,12 @@ def create_app(config: ServeConfig, agent) -> FastAPI:
     @app.post("/v1/files")
     async def upload(request: Request):
         form = await request.form(max_files=1, max_fields=4)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
+        part = form.get("file")
+        if not isinstance(part, UploadFile):
             raise APIError(400, "send the file as the multipart field 'file'", "file")
-        data = await upload.read()
+        data = await part.read()
         purpose = str(form.get("purpose") or "user_data")
-        return _json(await run_in_threadpool(store.add, upload.filename, data, purpose))
+        return _json(await run_in_threadpool(store.add, part.filename, data, purpose))
 
     @app.get("/v1/files")
     async def list_files():
@@ -141,12 +135,9 @@ def _json(model) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
+async def _api_error(_request: Request, exc: APIError) -> Response:
+    return exc.response()
+
+
 async def _http_error(_request: Request, exc: HTTPException) -> Response:
     return APIError(exc.status_code, str(exc.detail)).response()
-
-
-async def _internal_error(request: Request, exc: Exception) -> Response:
-    # The type and the frames only: an exception's message may quote the question or the file.
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("%s on %s %s\n%s", type(exc).__name__, request.method, request.url.path, frames)
-    return APIError(500, "The server failed to answer; the error is in its log.").response()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+import traceback
 
 from serve.errors import APIError
 
@@ -14,7 +15,12 @@ OPEN_PATHS = ("/health",)  # answered without an API key
 
 
 class AccessLog:
-    """One line per request: method, path, status and latency; never a body, a query or a header."""
+    """One line per request: method, path, status and latency; never a body, a query or a header.
+
+    An unhandled exception becomes a 500 in OpenAI's shape and is logged by its type and stack
+    frames only, since its message may quote the question or a file; it is not re-raised, so the
+    server does not log it again in full.
+    """
 
     def __init__(self, app):
         self.app = app
@@ -23,7 +29,7 @@ class AccessLog:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         start = time.perf_counter()
-        status = 500
+        status = None  # until the response starts
 
         async def send_noting_status(message):
             nonlocal status
@@ -33,8 +39,14 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, send_noting_status)
+        except Exception as exc:  # noqa: BLE001 - the last line before the server
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            logger.error("%s while answering %s %s\n%s", type(exc).__name__, scope["method"], scope["path"], frames)
+            if status is None:
+                await APIError(500, "The server failed to answer; the error is in its log.").response()(
+                    scope, receive, send_noting_status)
         finally:
-            logger.info("%s %s %d %.0f ms", scope["method"], scope["path"], status,
+            logger.info("%s %s %s %.0f ms", scope["method"], scope["path"], status or "-",
                         (time.perf_counter() - start) * 1000)
 
 

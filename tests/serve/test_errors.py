@@ -143,3 +143,20 @@ def test_full_server_answers_429_and_slow_requests_504(evidence_agent, ludb_zip,
         while httpx.get(f"{url}/health").json()["in_flight"]:
             time.sleep(0.01)
         assert ask(client, file_part(ludb_zip, "a.zip")).model_extra["ecg_decided_by"] == "evidence"
+
+
+class BrokenAgent:
+    """An agent with a bug whose message quotes the question."""
+
+    def ask(self, ecgs, question, options=None, history=()):
+        raise RuntimeError(f"failed on {question!r}")
+
+
+def test_a_bug_is_a_500_whose_log_omits_the_message(ludb_zip, tmp_path, caplog):
+    with running(create_app(ServeConfig(data_dir=tmp_path), BrokenAgent())) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+        with caplog.at_level(logging.INFO), pytest.raises(openai.InternalServerError) as caught:
+            ask(client, file_part(ludb_zip, "a.zip"), text="Is zebra-4711 there?")
+    assert caught.value.body["type"] == "server_error"
+    assert "RuntimeError while answering POST /v1/chat/completions" in caplog.text
+    assert "POST /v1/chat/completions 500" in caplog.text and "zebra" not in caplog.text
