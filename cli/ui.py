@@ -27,20 +27,27 @@ def add_parser(subparsers) -> None:
 
 
 def streamlit_command(args: argparse.Namespace) -> list[str]:
+    """``streamlit run ui/app.py`` headless, without usage statistics, taking uploads up to ReadLimits' size."""
     import ui
+    from ecg.limits import ReadLimits
 
     app = Path(ui.__file__).resolve().parent / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
             "--server.address", args.host, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "minimal"]
+            "--server.maxUploadSize", str(ReadLimits().max_file_bytes // 1024**2), "--client.toolbarMode", "minimal"]
+
+
+def streamlit_env(args: argparse.Namespace) -> dict[str, str]:
+    """The agent's settings and the data folder as the environment variables ui.settings reads."""
+    from ui.settings import settings_env
+
+    return settings_env(args.data, no_llm=args.no_llm, no_retrieval=args.no_retrieval,
+                        no_ecg_tokens=args.no_ecg_tokens, model=args.model, llm_url=args.llm_url,
+                        llm_model=args.llm_model, mode=args.mode)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ui.settings import settings_env
-
-    env = dict(os.environ) | settings_env(
-        args.data, no_llm=args.no_llm, no_retrieval=args.no_retrieval, no_ecg_tokens=args.no_ecg_tokens,
-        model=args.model, llm_url=args.llm_url, llm_model=args.llm_model, mode=args.mode)
+    env = dict(os.environ) | streamlit_env(args)
     print(f"ecg-agent ui: http://{args.host}:{args.port} (Ctrl+C stops it)", file=sys.stderr)
     try:
         return subprocess.call(streamlit_command(args), env=env)

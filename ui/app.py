@@ -104,7 +104,7 @@ def answer_question(store: SessionStore, session_id: str, agent, question: str, 
         st.markdown(question)
     with st.chat_message("assistant"):
         if not chosen:
-            text = "Attach an ECG first (the paperclip in the chat box), or choose one in the sidebar."
+            text = "Attach an ECG first (the + in the chat box), or choose one in the sidebar."
             st.info(text)
             store.add_message(session_id, "assistant", text)
             return
@@ -155,5 +155,6 @@ def main() -> None:
             show_message(message)
         if prompt and prompt.text:
             answer_question(store, session_id, agent, prompt.text, chosen, folder)
+
 
 main()
