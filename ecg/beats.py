@@ -27,6 +27,7 @@ class Beats:
     usable: np.ndarray    # epoch complete (no NaN)
     kinds: np.ndarray     # "N", "V", "S", "P", "Q" per beat
     dominant: np.ndarray  # beats that make the representative beat
+    stimulus_lags: np.ndarray  # pacing spike before each paced beat's R, in samples (< 0); NaN if none
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,24 @@ def align_rpeaks(signal: np.ndarray, r_peaks: np.ndarray, fs: float) -> np.ndarr
     return np.clip(r_peaks + shifts[np.argmax(scores, axis=0)], 0, signal.shape[-1] - 1)
 
 
+def stimulus_lags(r_peaks: np.ndarray, spikes: np.ndarray, fs: float) -> np.ndarray:
+    """Per beat, the latest pacemaker spike within ``PACED_SPIKE_WINDOW_S`` of its R peak, as
+    samples relative to R (the beat is paced); NaN where there is none."""
+    lags = np.full(r_peaks.size, np.nan)
+    if spikes.size == 0 or r_peaks.size == 0:
+        return lags
+    lo, hi = (int(round(s * fs)) for s in PACED_SPIKE_WINDOW_S)
+    offsets = spikes[None, :] - r_peaks[:, None]
+    in_window = (offsets >= lo) & (offsets <= hi)
+    latest = np.where(in_window, offsets, lo - 1).max(axis=1)
+    return np.where(in_window.any(axis=1), latest, np.nan)
+
+
 def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: float,
-                   spikes: np.ndarray) -> np.ndarray:
-    """One kind per beat: "P" paced, "V" premature with another QRS morphology, "S" premature
-    with the dominant morphology in a regular rhythm, "Q" another morphology on time, else "N"."""
+                   lags: np.ndarray) -> np.ndarray:
+    """One kind per beat: "P" paced (a pacing spike lag, see ``stimulus_lags``), "V" premature with
+    another QRS morphology, "S" premature with the dominant morphology in a regular rhythm, "Q"
+    another morphology on time, else "N"."""
     n_beats = r_peaks.size
     kinds = np.full(n_beats, "N", dtype="<U1")
     if n_beats == 0:
@@ -91,10 +106,7 @@ def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: fl
         kinds[same_shape & premature & regular] = "S"
     kinds[~same_shape & premature] = "V"
     kinds[~same_shape & ~premature] = "Q"
-    if spikes.size:
-        lo, hi = (int(round(s * fs)) for s in PACED_SPIKE_WINDOW_S)
-        lags = spikes[None, :] - r_peaks[:, None]
-        kinds[((lags >= lo) & (lags <= hi)).any(axis=1)] = "P"
+    kinds[np.isfinite(lags)] = "P"
     return kinds
 
 
@@ -136,5 +148,6 @@ def find_beats(signal: np.ndarray, r_peaks: np.ndarray, fs: float, spikes: np.nd
     aligned = align_rpeaks(signal, r_peaks, fs)
     epochs, r_index = cut_epochs(signal, aligned, fs)
     usable = ~np.isnan(epochs).any(axis=(1, 2))
-    kinds = classify_beats(epochs, r_index, aligned, fs, spikes)
-    return Beats(aligned, epochs, r_index, usable, kinds, dominant_beats(kinds, usable))
+    lags = stimulus_lags(aligned, spikes, fs)
+    kinds = classify_beats(epochs, r_index, aligned, fs, lags)
+    return Beats(aligned, epochs, r_index, usable, kinds, dominant_beats(kinds, usable), lags)

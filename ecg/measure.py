@@ -61,7 +61,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     template = median_beat(beats.epochs, beats.dominant)
     rr = np.diff(beats.r_peaks)
     rr_samples = float(np.median(rr)) if rr.size else 1.0 * fs
-    fiducials = delineate(template, beats.r_index, fs, rr_samples)
+    fiducials = delineate(template, beats.r_index, fs, rr_samples, _stimulus(beats, beats.dominant))
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
@@ -140,6 +140,15 @@ def _intervals(result: Measurements, f: Fiducials, beats: Beats, fs: float) -> N
         result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
 
 
+def _stimulus(beats: Beats, chosen: np.ndarray | list[int]) -> int | None:
+    """The pacing stimulus of the chosen beats (mask or indices; epoch sample, median over them)
+    when they are all paced; None otherwise."""
+    lags = beats.stimulus_lags[chosen]
+    if lags.size == 0 or not np.all(np.isfinite(lags)):
+        return None
+    return beats.r_index + int(round(float(np.median(lags))))
+
+
 def _ventricular_paced(beats: Beats) -> bool:
     """The representative beat is made of paced beats: its QRS follows a pacemaker."""
     return bool(np.any(beats.dominant)) and bool(np.all(beats.kinds[beats.dominant] == "P"))
@@ -154,7 +163,8 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
     rr = np.diff(beats.r_peaks, prepend=np.nan) * ms
     for i, peak in enumerate(beats.r_peaks):
         has_p = None if p_corr is None or not np.isfinite(p_corr[i]) else bool(p_corr[i] >= P_BEAT_CORRELATION)
-        own = delineate(beats.epochs[i], beats.r_index, fs, rr_samples) if beats.usable[i] else None
+        own = (delineate(beats.epochs[i], beats.r_index, fs, rr_samples, _stimulus(beats, [i]))
+               if beats.usable[i] else None)
         result.beats.append(Beat(
             r_peak_ms=float(peak * ms),
             rr_ms=None if not np.isfinite(rr[i]) else float(rr[i]),

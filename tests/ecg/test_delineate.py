@@ -11,6 +11,7 @@ import pytest
 from ecg import delineate as D
 from ecg.io import read_ecg
 from ecg.measure import measure
+from ecg.pacing import SPIKE_HALF_WIDTH_S
 from ecg.record import make_record
 from tests.ecg.synthetic_waves import LEADS, WaveTimes, synthetic_record
 
@@ -80,6 +81,18 @@ def test_a_wave_after_the_t_wave_does_not_move_its_end():
     bump = np.exp(-0.5 * ((np.arange(beat.shape[-1]) - (300 + 220)) / 10.0) ** 2)  # an f wave after T
     f = D.delineate(beat + t_height[:, None] * bump, r_index, 500.0, 400.0)
     assert abs(f.t_offset - alone.t_offset) <= 5
+
+
+def test_a_paced_qrs_starts_where_its_pacing_pulse_ends():
+    signal, onsets = synthetic_record()
+    unpaced = _measure(signal)
+    signal = signal.copy()
+    spikes = onsets - 10  # 20 ms before each QRS
+    signal[:, spikes] += 3.0
+    m = _measure(signal)
+    lag_ms = np.median([2.0 * spike - beat.r_peak_ms for spike, beat in zip(spikes, m.beats)])
+    assert m.fiducials_ms["qrs_onset"] == pytest.approx(lag_ms + 1000 * SPIKE_HALF_WIDTH_S, abs=2)
+    assert m.fiducials_ms["qrs_offset"] == pytest.approx(unpaced.fiducials_ms["qrs_offset"], abs=6)
 
 
 def test_flat_beat_has_no_qrs():
