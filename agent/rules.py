@@ -163,10 +163,15 @@ def lead_status(m, code: str, lead: str) -> tuple[str, str]:
         why = "lead missing or unusable" if lead not in m.per_lead else f"{found.measure} not measured"
         return UNDETERMINED, f"lead {lead}: {why}"
     if not found:
-        values = ", ".join(f"{name} = {getattr(m.per_lead[lead], name):.2f} mV" for name in LEAD_VALUES[code])
+        values = ", ".join(_lead_value(m, lead, name) for name in LEAD_VALUES[code])
         return ABSENT, f"lead {lead}: {values}, criterion not met"
     evidence = found if isinstance(found, list) else [found]
     return PRESENT, "; ".join(e.describe() for e in evidence if isinstance(e, Evidence))
+
+
+def _lead_value(m, lead: str, name: str) -> str:
+    value = getattr(m.per_lead[lead], name)
+    return f"{name} not measured" if value is None else f"{name} = {value:.2f} mV"
 
 
 def verify_in_leads(ctx, phrase: str, code: str, leads: list[str], options: Sequence[str]) -> Decision | None:

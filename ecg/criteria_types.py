@@ -108,7 +108,9 @@ def _flat(items: list) -> list:
 
 def holds(criterion: Criterion | list) -> bool:
     """Whether a criterion is met: a piece of evidence, or a list of criteria that all hold."""
-    return isinstance(criterion, Evidence) or isinstance(criterion, list)
+    if isinstance(criterion, list):
+        return all(holds(item) for item in criterion)
+    return isinstance(criterion, Evidence)
 
 
 def statement(code: str, evidence: list[Criterion | list[Criterion]], lead_group: str | None = None) -> Outcome:
@@ -117,10 +119,8 @@ def statement(code: str, evidence: list[Criterion | list[Criterion]], lead_group
 
     An item is one criterion or a list of them (a criterion shared by several rules).
     """
-    if not evidence or any(item is None for item in evidence):
-        return None
     flat = _flat(evidence)
-    if any(item is None for item in flat):
+    if not flat or any(item is None for item in flat):
         return None
     missing = tuple(item for item in flat if isinstance(item, Unmeasured))
     if missing:

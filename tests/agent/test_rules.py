@@ -139,6 +139,15 @@ def test_lead_specific_st_t_questions_concern_the_named_leads(question, expected
     assert ("per_lead.V5.t_amplitude_mv [V5] = -0.2 mV <= -0.1 mV" in found.text) is ("V5" in question)
 
 
+def test_lead_specific_answer_shows_the_values_that_fail_the_criterion():
+    m = normal({"V4": {"st_j_mv": -0.1, "st_j60_mv": None}})
+    found = decide([context(m)], "Does this ECG show ST depression in lead V4?", VERIFY)
+    assert found.answer == ["not sure"] and "per_lead.V4.st_j60_mv not measured" in found.text   # J met, J+60 unknown
+    m = normal({"V4": {"st_j_mv": -0.01, "st_j60_mv": None}})
+    found = decide([context(m)], "Does this ECG show ST depression in lead V4?", VERIFY)
+    assert found.answer == ["no"] and "st_j_mv = -0.01 mV, st_j60_mv not measured" in found.text
+
+
 def test_lead_specific_st_t_is_not_sure_with_a_wide_qrs():
     m = normal({"V2": {"st_j_mv": 0.4}}, qrs_duration_ms=150.0)
     found = decide([context(m)], "Does this ECG show ST elevation in lead V2?", VERIFY)
