@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecg.criteria import ABSENT, PRESENT, UNDETERMINED, evaluate, evaluate_all
-from ecg.measurements import Measurements
+from ecg.measurements import LeadMeasurements, Measurements
 from ecg.scp_codes import STATEMENTS
-from tests.ecg.built_measurements import normal, sinus_beats
+from tests.ecg.built_measurements import LEADS, normal, sinus_beats
 
 
 def status(m: Measurements, code: str) -> str:
@@ -105,3 +107,30 @@ def test_assessments_serialise():
     found = evaluate_all(normal(pr_interval_ms=None))["1AVB"].to_dict()
     assert found == {"code": "1AVB", "name": "first degree av block", "status": "undetermined",
                      "reason": "not measured: pr_interval_ms", "missing": ["pr_interval_ms"], "statements": []}
+
+
+maybe = st.none() | st.floats(-500, 3000, allow_nan=False)
+lead_values = st.builds(
+    LeadMeasurements, q_amplitude_mv=st.none() | st.floats(-1, 0), r_amplitude_mv=st.none() | st.floats(0, 3),
+    s_amplitude_mv=st.none() | st.floats(-3, 0), t_amplitude_mv=st.none() | st.floats(-1, 1),
+    st_j_mv=st.none() | st.floats(-0.5, 0.5), st_j60_mv=st.none() | st.floats(-0.5, 0.5),
+    qrs_area_mvms=st.none() | st.floats(-80, 80), r_prime_present=st.none() | st.booleans(),
+    q_duration_ms=st.none() | st.floats(0, 80))
+
+
+@settings(max_examples=100, deadline=None)
+@given(hr=maybe, pr=maybe, qrs=maybe, axis=maybe, share=st.none() | st.floats(0, 1),
+       atrial=st.none() | st.floats(20, 400), paced=st.integers(0, 12),
+       per_lead=st.dictionaries(st.sampled_from(LEADS), lead_values))
+def test_every_code_gets_exactly_one_status_consistent_with_evaluate(hr, pr, qrs, axis, share, atrial, paced,
+                                                                    per_lead):
+    m = Measurements(source="random", fs=500.0, leads=LEADS, heart_rate_bpm=hr, pr_interval_ms=pr,
+                     qrs_duration_ms=qrs, qrs_axis_deg=axis, p_wave_present_share=share, atrial_rate_bpm=atrial,
+                     paced_beats=paced, n_beats=12, per_lead=per_lead, beats=sinus_beats())
+    assessed = evaluate_all(m)
+    assert list(assessed) == list(STATEMENTS)
+    assert {s.code for s in evaluate(m)} == {c for c, a in assessed.items() if a.status == PRESENT}
+    for assessment in assessed.values():
+        assert assessment.status in (PRESENT, ABSENT, UNDETERMINED)
+        assert bool(assessment.statements) == (assessment.status == PRESENT)
+        assert bool(assessment.reason) == (assessment.status == UNDETERMINED)
