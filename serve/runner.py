@@ -33,7 +33,7 @@ class AgentRunner:
         loop = asyncio.get_running_loop()
         self._in_flight += 1
         work = self._executor.submit(function, *args)
-        work.add_done_callback(lambda _: loop.is_closed() or loop.call_soon_threadsafe(self._release))
+        work.add_done_callback(lambda _: self._release_from_thread(loop))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(work), self.timeout_s)
         except TimeoutError:
@@ -41,6 +41,12 @@ class AgentRunner:
 
     def _release(self) -> None:
         self._in_flight -= 1
+
+    def _release_from_thread(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            loop.call_soon_threadsafe(self._release)
+        except RuntimeError:  # the event loop has closed: the server stopped while this call ran
+            pass
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
