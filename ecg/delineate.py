@@ -4,10 +4,10 @@ QRS onset and offset are the mean of two estimates from the leads' slopes: where
 each scaled to its own QRS and averaged, stay above a fraction of their maximum (and above their
 noise); and the earliest onset and latest offset of the leads one by one, among the leads that
 agree with the others (a lead vote, as the Glasgow and GE 12SL programs take); a paced QRS starts
-at its pacing pulse and ends where the velocity estimate says. P and T
-waves are found on the spatial magnitude (norm over leads) of the smoothed, baseline-corrected
-leads, their outer ends by the trapezium method (Vazquez-Seisdedos et al. 2011, IEEE TBME
-58:2867), which needs no amplitude threshold.
+at its pacing pulse and ends where the velocity estimate says. P and T waves are found on the
+spatial magnitude (norm over leads) of the smoothed, baseline-corrected leads, their outer ends
+by the trapezium method (Vazquez-Seisdedos et al. 2011, IEEE TBME 58:2867), which needs no
+amplitude threshold.
 
 Every threshold and calibration shift below was tuned on the odd-numbered LUDB records only;
 benchmarks/intervals.py reports them and the held-out even-numbered records apart.
@@ -41,8 +41,8 @@ LEAD_OUTLIER_S = 0.02            # a lead's end further than this from the leads
 QRS_ONSET_SHIFT_S = 0.012
 QRS_OFFSET_SHIFT_S = 0.012
 PR_BASELINE_S = 0.02             # isoelectric level: the mean over this span before QRS onset
-# A paced QRS starts at its pacing stimulus: LUDB's experts start it just after the pulse (5 and
-# 8 ms after it on the odd paced records 111 and 93), where the pulse, cut out over
+# A paced QRS starts at its pacing stimulus: LUDB's experts start it just after the pulse (about
+# 4 and 6 ms after it on the odd paced records 111 and 93), where the pulse, cut out over
 # +-SPIKE_HALF_WIDTH_S (ecg.pacing), ends. The slope estimates cannot see this: the cut leaves a
 # ramp before the QRS, and the QRS rises only some time after the pulse.
 
