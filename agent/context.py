@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from agent import evidence
-from ecg.criteria import Statement, evaluate
+from ecg.criteria import Assessment, Statement, evaluate, evaluate_all
 from ecg.measure import measure
 from ecg.measurements import Measurements
 from ecg.quality import QualityReport, assess_quality
@@ -42,6 +42,11 @@ class ECGContext:
     @cached_property
     def measurement_dict(self) -> dict[str, Any]:
         return self.measurements.to_dict()
+
+    @cached_property
+    def assessments(self) -> dict[str, Assessment]:
+        """Every code the criteria engine knows: present, absent or undetermined (computed once)."""
+        return evaluate_all(self.measurements)
 
     @cached_property
     def ecg_tokens(self) -> list[str]:

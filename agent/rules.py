@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ecg.criteria import ABSENT, PRESENT, UNDETERMINED, Assessment, evaluate_all, numeric_range, paced_dominant
+from ecg.criteria import ABSENT, PRESENT, UNDETERMINED, Assessment, numeric_range, paced_dominant
 from ecg.criteria_st_t import LEAD_GROUP_CODES, in_lead, repolarisation_not_applicable
 from ecg.criteria_types import Evidence, Unmeasured
 from ecg.leads import STANDARD_LEADS
@@ -141,7 +141,7 @@ def verify_statement(ctx, question: str, options: Sequence[str] = ()) -> Decisio
     leads = mentioned_leads(question)
     if leads and set(codes) <= set(LEAD_GROUP_CODES):
         return verify_in_leads(ctx, phrases[0], codes[0], leads, options)
-    assessed = [evaluate_all(ctx.measurements)[code] for code in codes]
+    assessed = [ctx.assessments[code] for code in codes]
     status = combined_status(assessed)
     if status == PRESENT:
         made = [s for a in assessed for s in a.statements]
@@ -264,7 +264,7 @@ def verify_change(contexts, question: str, options: Sequence[str] = ()) -> Decis
     if change is None or len(phrases) != 1:
         return None
     codes = STATEMENT_PHRASES[phrases[0]]
-    assessed = [[evaluate_all(c.measurements)[code] for code in codes] for c in contexts]
+    assessed = [[c.assessments[code] for code in codes] for c in contexts]
     statuses = [combined_status(a) for a in assessed]
     if UNDETERMINED in statuses:
         reasons = "; ".join(f"ECG {i + 1}: {a.reason}" for i, each in enumerate(assessed) for a in each
@@ -285,7 +285,7 @@ def choose_statements(ctx, options: Sequence[str]) -> Decision | None:
     codes = {option: codes_for(option) for option in options if option.lower() != "none"}
     if not codes or not all(codes.values()) or any(_numeric_code_field(c) for cs in codes.values() for c in cs):
         return None
-    assessed = evaluate_all(ctx.measurements)
+    assessed = ctx.assessments
     status = {o: combined_status([assessed[c] for c in cs]) for o, cs in codes.items()}
     chosen = [o for o in codes if status[o] == PRESENT]
     unsure = [o for o in codes if status[o] == UNDETERMINED]

@@ -4,6 +4,7 @@ import pytest
 
 from agent.pipeline import Agent
 from agent.rules import allows_several, asked_range, decide, is_verify, mentioned_leads, mentioned_phrases
+from ecg.criteria import evaluate_all
 from tests.ecg.built_measurements import normal
 
 VERIFY = ["yes", "no", "not sure"]
@@ -82,7 +83,7 @@ def test_comparison_verify_names_the_change(ludb):
 # --- undetermined statements and lead-specific ST-T questions (rule level, hand-built values) -----
 
 def context(m):
-    return SimpleNamespace(measurements=m)
+    return SimpleNamespace(measurements=m, assessments=evaluate_all(m))
 
 
 def test_verify_on_an_undetermined_code_answers_not_sure_with_the_reason():
