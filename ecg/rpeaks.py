@@ -10,6 +10,8 @@ other is that beat's P or T wave (Pan & Tompkins' T-wave discrimination, both wa
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 from scipy.signal import butter, find_peaks, sosfiltfilt
@@ -28,12 +30,18 @@ NEIGHBOUR_FRACTION = 0.5        # ... and one below this x the other's envelope:
 #                                 (LUDB 72: tall P waves of a P-synchronous pacemaker at 0.22-0.25)
 
 
-def qrs_envelope(signal: np.ndarray, fs: float) -> np.ndarray:
-    """A (samples,) envelope that peaks once per QRS complex, in units of a typical QRS peak."""
+@lru_cache(maxsize=8)
+def qrs_band_filter(fs: float) -> np.ndarray:
+    """The QRS band-pass (second-order sections) at rate fs; designing it costs about a millisecond,
+    and a record asks for it up to three times (quality, pacing, beats)."""
     low, high = QRS_BAND_HZ
     band = (low, min(high, NYQUIST_SHARE * fs / 2))  # low rates (50 Hz) keep what they can
-    sos = butter(2, band, btype="bandpass", fs=fs, output="sos")
-    filtered = sosfiltfilt(sos, signal, axis=-1)
+    return butter(2, band, btype="bandpass", fs=fs, output="sos")
+
+
+def qrs_envelope(signal: np.ndarray, fs: float) -> np.ndarray:
+    """A (samples,) envelope that peaks once per QRS complex, in units of a typical QRS peak."""
+    filtered = sosfiltfilt(qrs_band_filter(float(fs)), signal, axis=-1)
     slope = np.diff(filtered, axis=-1, prepend=filtered[:, :1])
     energy = slope * slope
     block = max(1, int(TYPICAL_BLOCK_S * fs))
