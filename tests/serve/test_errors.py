@@ -44,6 +44,7 @@ def test_corrupt_ecg_is_a_bad_request_naming_the_file_and_problem(client, ludb_z
     (({"type": "file", "file": {"file_data": "data:application/zip;base64,@@@", "filename": "a.zip"}},),
      "not valid base64"),
     (({"type": "image_url", "image_url": {"url": "http://x"}},), "does not match any of the expected tags"),
+    (tuple(file_part(bytes([i]) * 100, f"{i}.npy") for i in range(3)), "one or two ECGs; this conversation attaches 3"),
 ])
 def test_malformed_requests_are_bad_requests(client, parts, expected):
     with pytest.raises(openai.BadRequestError, match=expected):
