@@ -102,7 +102,8 @@ def raw_sender(base_url: str, records: list[tuple[str, str]]):
     return send
 
 
-def run_load(make_sender, base_url: str, records: list[tuple[str, str]], clients: int) -> tuple[list[float], int, float]:
+def run_load(make_sender, base_url: str, records: list[tuple[str, str]],
+             clients: int) -> tuple[list[float], int, float]:
     """Latencies (s) of the successful requests, the error count and the wall time.
 
     ``clients`` senders (each its own connection), made before the clock starts, each used by

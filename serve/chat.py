@@ -1,10 +1,10 @@
 """From an OpenAI chat request to the agent's call and back (blocking; run in a worker thread).
 
 The last message is the user's question. Every ``file`` part of the conversation's user messages
-is an ECG (the same bytes sent again count once): a question is about one or two of them, a
-report is of exactly one. Earlier user/assistant pairs become the agent's history, so follow-ups
-that resend the conversation keep their ECGs. System and developer messages are ignored: the
-agent's prompt is its own.
+is an ECG (the same file, bytes and name, sent again counts once): a question is about one or two
+of them, a report is of exactly one. Earlier user/assistant pairs become the agent's history, so
+follow-ups that resend the conversation keep their ECGs. System and developer messages are
+ignored: the agent's prompt is its own.
 """
 
 from __future__ import annotations
