@@ -128,3 +128,27 @@ def test_sixteen_concurrent_clients_are_all_served(base_url, ludb_zip):
     with ThreadPoolExecutor(16) as pool:
         answers = list(pool.map(one, range(16)))
     assert answers == [["yes"]] * 16
+
+
+def test_csv_and_npy_files(client):
+    import io
+
+    import numpy as np
+
+    from tests.conftest import synthetic_12lead
+
+    signal, leads = synthetic_12lead(heart_rate=70)
+    time_s = np.arange(signal.shape[1]) / 500
+    table = np.column_stack([time_s, signal.T])
+    text = io.StringIO()
+    np.savetxt(text, table, delimiter=",", fmt="%.5f", header=",".join(["time_s", *leads]), comments="")
+    completion = client.chat.completions.create(model="ecg-agent", messages=[
+        user(file_part(text.getvalue().encode(), "sim.csv", "text/csv"), text="What is the heart rate?")])
+    rate = next(e for e in completion.model_extra["ecg_evidence"] if e["id"] == "m:heart_rate_bpm")
+    assert abs(rate["value"] - 70) < 3
+
+    array = io.BytesIO()
+    np.save(array, signal)  # no sampling rate in an .npy: the server cannot guess one
+    with pytest.raises(openai.BadRequestError, match=r"^Error code: 400 - .*sim\.npy: .*(sampling rate|fs)"):
+        client.chat.completions.create(model="ecg-agent", messages=[
+            user(file_part(array.getvalue(), "sim.npy", "application/octet-stream"), text="What is the heart rate?")])
