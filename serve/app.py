@@ -53,6 +53,12 @@ def create_app(config: ServeConfig, agent) -> FastAPI:
     async def models():
         return _json(ModelList(data=[Model(id=config.model_name, created=started)]))
 
+    @app.get("/v1/models/{model_id}")
+    async def model(model_id: str):
+        if model_id != config.model_name:
+            raise APIError(404, f"The model {model_id!r} does not exist.", "model", "model_not_found")
+        return _json(Model(id=config.model_name, created=started))
+
     @app.post("/v1/files")
     async def upload(request: Request):
         form = await request.form(max_files=1, max_fields=4)

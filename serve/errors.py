@@ -6,6 +6,8 @@ from starlette.responses import Response
 
 from serve.protocol import ErrorBody, ErrorResponse
 
+RETRY_AFTER_S = 1  # what a 429 tells clients to wait (the openai client honours it)
+
 # status -> (OpenAI error type, code)
 _KINDS = {
     400: ("invalid_request_error", None),
@@ -33,6 +35,6 @@ class APIError(Exception):
         kind, default_code = _KINDS.get(self.status, ("invalid_request_error", None))
         body = ErrorResponse(error=ErrorBody(message=self.message, type=kind, param=self.param,
                                              code=self.code or default_code))
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        headers = {401: {"WWW-Authenticate": "Bearer"}, 429: {"Retry-After": str(RETRY_AFTER_S)}}.get(self.status)
         return Response(body.model_dump_json(), status_code=self.status, media_type="application/json",
                         headers=headers)

@@ -25,6 +25,9 @@ def ask(client, ludb_zip):
 
 def test_models_lists_the_served_model(client):
     assert [m.id for m in client.models.list()] == ["ecg-agent"]
+    assert client.models.retrieve("ecg-agent").id == "ecg-agent"
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("gpt-5")
 
 
 def test_wfdb_zip_as_file_part_gets_an_answer_with_evidence(ask):

@@ -135,6 +135,7 @@ def test_full_server_answers_429_and_slow_requests_504(evidence_agent, ludb_zip,
         with pytest.raises(openai.RateLimitError) as caught:
             ask(client, file_part(ludb_zip, "a.zip"))
         assert caught.value.body["code"] == "rate_limit_exceeded"
+        assert caught.value.response.headers["retry-after"] == "1"
         first.join(10)
         assert outcome["status"] == 504
         # The timed-out call still holds its thread, so the server stays full until it ends.
