@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -66,7 +67,7 @@ def answer_body(answer: Mapping[str, Any], stream: bool = False) -> None:
 def report_panel(store: SessionStore, session_id: str, ecg: StoredECG, agent, path: str) -> None:
     """The report draft to edit (saved with the session on every change) and its downloads."""
     key = f"draft-{session_id}-{ecg.id}"
-    report = agent.report(path)
+    report = replace(agent.report(path), source=ecg.label)  # the name the user gave, not the server's path
     if key not in st.session_state:
         st.session_state[key] = store.draft(session_id, ecg.id) or to_markdown(report)
 

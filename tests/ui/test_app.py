@@ -84,7 +84,8 @@ def test_a_question_is_answered_with_evidence_and_a_reload_restores_the_chat(dat
     page = ask(open_page(sid), "Does this ECG show sinus bradycardia?")
     assert any(t.startswith("yes: sinus bradycardia: ") for t in texts(page))
     labels = [e.label for e in page.expander]
-    assert "Measurements (17)" in labels and any(label.startswith("Statements") for label in labels)
+    assert any(label.startswith("Measurements (") for label in labels)
+    assert any(label.startswith("Statements (") for label in labels)
 
     st.cache_resource.clear()  # as after a server restart: a new store and agent
     reloaded = open_page(sid)
@@ -98,7 +99,7 @@ def test_the_report_draft_is_edited_saved_and_restored(data):
     sid = session_with(data, EXAMPLE)
     page = open_page(sid)
     draft = page.text_area[0]
-    assert draft.value.startswith("# ECG report draft") and "sinus bradycardia" in draft.value
+    assert draft.value.startswith("# ECG report draft: ludb_1\n") and "sinus bradycardia" in draft.value
     assert [b.label for b in page.get("download_button")] == ["Markdown", "JSON", "PDF"]
     draft.set_value(draft.value + "\nReviewed: QT long, repeat ECG.").run()
     [ecg] = SessionStore(data).ecgs(sid)
