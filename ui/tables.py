@@ -78,7 +78,8 @@ def evidence_line(item: Mapping[str, Any]) -> str:
         return f"**{item['id']}** {item['text']}"
     if kind == "quality":
         reversal = f"; suspected {item['suspected_reversal']} reversal" if item.get("suspected_reversal") else ""
-        return f"**{item['id']}** {item['verdict']}; usable leads: {', '.join(item['usable_leads']) or 'none'}{reversal}"
+        usable = ", ".join(item["usable_leads"]) or "none"
+        return f"**{item['id']}** {item['verdict']}; usable leads: {usable}{reversal}"
     return f"**{item.get('id', '?')}** {item}"
 
 

@@ -30,8 +30,9 @@ def test_header_takes_its_signal_and_annotation_files():
     assert groups == {"1.hea": ["1.dat", "1.i"], "notes.csv": [], "2.dat": []}
 
 
-@pytest.mark.parametrize("name, expected", [("../../etc/passwd", "passwd"), ("C:\\x\\ECG 1.hea", "ECG_1.hea"),
-                                            (".hidden.hea", "hidden.hea"), ("", "upload"), ("a;rm -rf.dat", "a_rm_-rf.dat")])
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "passwd"), ("C:\\x\\ECG 1.hea", "ECG_1.hea"), (".hidden.hea", "hidden.hea"),
+    ("", "upload"), ("a;rm -rf.dat", "a_rm_-rf.dat")])
 def test_names_are_sanitized(name, expected):
     assert safe_name(name) == expected
 
