@@ -75,8 +75,11 @@ def choose_ecgs(store: SessionStore, session_id: str, ecgs: list[StoredECG]) -> 
     return [by_id[i] for i in chosen]
 
 
-def show_message(message) -> None:
+def show_message(message, labels: dict[int, str]) -> None:
+    """A stored chat turn; a question says which ECGs it was about."""
     with st.chat_message(message.role):
+        if message.role == "user" and message.ecg_ids:
+            st.caption("about " + " and ".join(labels.get(i, f"#{i}") for i in message.ecg_ids))
         if message.answer and "problems" in message.answer:
             st.markdown(message.text)
             for problem in message.answer["problems"]:
@@ -101,6 +104,8 @@ def answer_question(store: SessionStore, session_id: str, agent, question: str, 
     history = history_for(store.messages(session_id), ids)
     store.add_message(session_id, "user", question, ids)
     with st.chat_message("user"):
+        if chosen:
+            st.caption("about " + " and ".join(e.label for e in chosen))
         st.markdown(question)
     with st.chat_message("assistant"):
         if not chosen:
@@ -151,8 +156,9 @@ def main() -> None:
         except ECGError as exc:
             st.error(str(exc))
     with chat_column:
+        labels = {e.id: e.label for e in store.ecgs(session_id)}
         for message in store.messages(session_id):
-            show_message(message)
+            show_message(message, labels)
         if prompt and prompt.text:
             answer_question(store, session_id, agent, prompt.text, chosen, folder)
 

@@ -111,4 +111,5 @@ def test_two_selected_ecgs_are_compared(data):
     sid = session_with(data, EXAMPLE, SECOND)
     page = ask(open_page(sid), "Does the second ECG newly show sinus bradycardia compared to the first?")
     assert len(page.get("image")) == 2
+    assert "about ludb_1 and 2" in [c.value for c in open_page(sid).caption]
     assert "no: sinus bradycardia (ECG 1: made, ECG 2: not made)" in texts(page)
