@@ -9,12 +9,13 @@ import json
 import sys
 from pathlib import Path
 
+from cli.ask import add_agent_arguments
 from cli.common import to_json
 from ecg.errors import ECGError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INTERVAL_BENCHMARK = REPO_ROOT / "benchmarks" / "intervals.py"
-PREDICTORS = ("rules", "majority", "neurokit-replica")
+PREDICTORS = ("rules", "majority", "neurokit-replica", "agent")
 
 
 def add_parser(subparsers) -> None:
@@ -34,7 +35,8 @@ def add_parser(subparsers) -> None:
                          "a name ending in .json also gets a copy of the results")
     qa.add_argument("--predictor", choices=PREDICTORS, default="rules",
                     help="rules: measurement + criteria engines; majority: most frequent answer per template; "
-                         "neurokit-replica: ECG-QA's own NeuroKit2 derivation of numeric features (68-70)")
+                         "neurokit-replica: ECG-QA's own NeuroKit2 derivation of numeric features (68-70); "
+                         "agent: the ECG agent (its options below)")
     qa.add_argument("--train", nargs="+", metavar="FILE_OR_DIR", help="training questions (majority)")
     qa.add_argument("--sample", action="store_true", help="ECG-QA's 10%% evaluation sample (seed 42)")
     qa.add_argument("--limit", type=int, default=None, help="the first N answerable questions only")
@@ -43,7 +45,8 @@ def add_parser(subparsers) -> None:
                     help="answers_for_each_template.csv (default: found beside the question files)")
     qa.add_argument("--batch-size", type=int, default=16)
     qa.add_argument("--no-progress", action="store_true", help="no progress bar")
-    qa.set_defaults(run=run_ecgqa)
+    add_agent_arguments(qa)
+    qa.set_defaults(run=run_ecgqa, fs=None, units=None)  # the layout reads the records, not the agent
 
     reports = tasks.add_parser("reports", help="BLEU-1..4, METEOR, ROUGE-L (BERTScore) of report drafts")
     reports.add_argument("--drafts", required=True, help="JSON lines {id, report} or one report per line")
@@ -94,7 +97,20 @@ def _predictor(args: argparse.Namespace, cache):
         return MajorityBaseline(load_questions(args.train, args.answers))
     if args.predictor == "neurokit-replica":
         return NeuroKitReplicaBaseline(cache)
+    if args.predictor == "agent":
+        return _agent_predictor(args, cache)
     return RulesBaseline(cache)
+
+
+def _agent_predictor(args: argparse.Namespace, cache):
+    from cli.ask import agent_settings
+    from eval.agent_predictor import AgentPredictor
+    from finetune.base_model import BaseModelError
+
+    try:
+        return AgentPredictor(agent_settings(args), cache)
+    except BaseModelError as exc:
+        raise ECGError(args.model or "base model", str(exc)) from None
 
 
 def run_reports(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ When a question's answer options are known, a prediction is first read against t
 ECG-QA's LLM evaluation reads a model's text: the options (and "none") mentioned in it. Where
 one option contains another ("ischemic in anterior leads" and "ischemic in anterolateral
 leads" are distinct; "myocardial infarction" is inside "myocardial infarction in inferior
-leads"), the longest mention wins.
+leads"), the longest mention wins. A mention is a whole phrase: "no" is not read inside "not sure",
+"normal" or "know".
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def read_against_options(predicted: Iterable[str], options: Iterable[str] | None
     if options is None:
         return answer_set(items)
     names = sorted({o.lower() for o in options} | {NONE_ANSWER}, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(name) for name in names))
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in names) + r")(?![\w-])")
     found: set[str] = set()
     for item in items:
         if item in names:
