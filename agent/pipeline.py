@@ -10,6 +10,8 @@ follow-up questions.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,7 @@ from ecg.record import ECGRecord
 from finetune.prompt import build_messages, parse_answer
 
 NOT_SURE = "not sure"
+CONTEXT_CACHE_SIZE = 64  # ECGs kept measured; about 0.3 MB each for a 10 s 12-lead record
 SIMILAR_REPORTS_K = 3
 KNOWLEDGE_K = 3
 
@@ -42,22 +45,33 @@ class Agent:
         self.retrieval = retrieval
         self.ecg_tokens = ecg_tokens
         self.read_options = read_options or ReadOptions()
-        self._contexts: dict[str, ECGContext] = {}
+        self._contexts: OrderedDict[str, ECGContext] = OrderedDict()
+        self._contexts_lock = threading.Lock()
         self._retrievers = None
 
     def context(self, ecg: str | Path | ECGRecord | ECGContext) -> ECGContext:
-        """The cached ECGContext of a path or record (read, quality, measure, criteria, retrieval)."""
+        """The ECGContext of a path or record (read, quality, measure, criteria, retrieval).
+
+        The CONTEXT_CACHE_SIZE most recently used are kept, so a long-running server stays bounded;
+        safe to call from several threads (two threads may build the same context once each).
+        """
         if isinstance(ecg, ECGContext):
             return ecg
         key = str(ecg) if not isinstance(ecg, ECGRecord) else f"record:{id(ecg)}"
-        if key not in self._contexts:
-            record = ecg if isinstance(ecg, ECGRecord) else read_ecg(ecg, self.read_options)
-            ctx = ECGContext.of(record)
-            if self.retrieval:
-                similar, _ = self._load_retrievers()
-                ctx.similar_reports = similar.search_embedding(similar.embed(record))
+        with self._contexts_lock:
+            if key in self._contexts:
+                self._contexts.move_to_end(key)
+                return self._contexts[key]
+        record = ecg if isinstance(ecg, ECGRecord) else read_ecg(ecg, self.read_options)
+        ctx = ECGContext.of(record)
+        if self.retrieval:
+            similar, _ = self._load_retrievers()
+            ctx.similar_reports = similar.search_embedding(similar.embed(record))
+        with self._contexts_lock:
             self._contexts[key] = ctx
-        return self._contexts[key]
+            while len(self._contexts) > CONTEXT_CACHE_SIZE:
+                self._contexts.popitem(last=False)
+        return ctx
 
     def _load_retrievers(self):
         if self._retrievers is None:

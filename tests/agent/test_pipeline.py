@@ -81,3 +81,17 @@ def test_default_base_answers_an_option_constrained_question(example_hea):
         [example_hea], "Which rhythm does this ECG show?", ["sinus tachycardia", "atrial flutter"])
     assert answer.decided_by == "llm" and len(answer.answer) == 1
     assert answer.answer[0] in ("sinus tachycardia", "atrial flutter")
+
+
+def test_the_context_cache_keeps_only_the_most_recently_used_ecgs(monkeypatch, example_hea):
+    import agent.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CONTEXT_CACHE_SIZE", 2)
+    agent = Agent(retrieval=False)
+    records = [agent.context(example_hea).record]
+    records += [pipeline.read_ecg(example_hea) for _ in range(2)]
+    first = agent.context(records[0])
+    agent.context(records[1])
+    assert agent.context(records[0]) is first  # used again: now the most recent
+    agent.context(records[2])
+    assert len(agent._contexts) == 2 and agent.context(records[0]) is first
