@@ -65,7 +65,8 @@ def test_files_attached_in_the_chat_show_the_plot_and_measurements(data):
     rows = page.table[0].value
     assert rows.loc[rows["measure"] == "qt_interval_ms", "flag"].item() == "high"
     assert "Added ludb_1." in texts(page)
-    assert page.sidebar.multiselect[0].value == [1]
+    [ecg] = SessionStore(data).ecgs(sid)
+    assert page.sidebar.multiselect[0].value == [ecg.id]
 
 
 def test_a_bad_upload_is_named_and_the_session_keeps_its_ecg(data):
