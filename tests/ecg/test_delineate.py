@@ -121,6 +121,17 @@ def test_ludb_sinus_record_agrees_with_the_experts():
     assert m.qt_interval_ms == pytest.approx(reference["qt_interval_ms"], abs=40)
 
 
+@pytest.mark.parametrize("name", ["2", "44"])
+def test_white_noise_does_not_shorten_the_qrs(name):
+    """50 uV of white noise on every lead of a real record: the QRS ends stay put (a threshold
+    that a noise estimate replaced, rather than raised, cut LUDB 44's QRS by 24 ms)."""
+    record = read_ecg(LUDB / f"{name}.hea")
+    noisy = record.signal + np.random.default_rng(7).normal(0.0, 0.05, record.signal.shape).astype(np.float32)
+    clean = measure(record).qrs_duration_ms
+    assert measure(make_record(noisy, record.fs, list(record.leads), source="noisy",
+                               format="npy")).qrs_duration_ms == pytest.approx(clean, abs=10)
+
+
 def test_ludb_atrial_fibrillation_has_no_p_but_qrs_and_qt():
     m = measure(read_ecg(LUDB / "44.hea"))
     reference = _ludb_reference("44")
