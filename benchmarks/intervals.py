@@ -19,7 +19,7 @@ from its representative (median) beat; NeuroKit2 (ecg_clean, ecg_peaks, ecg_deli
 lead II reports the medians over its beats. Thresholds were tuned on the odd-numbered records
 only: the even-numbered ones are the held-out half.
 
-    .venv/bin/python benchmarks/intervals.py [--data ../shared/data/ludb] [--limit N]
+    .venv/bin/python benchmarks/intervals.py [--data ../shared/data/ludb] [--limit N] [--noise-mv 0.05]
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from ecg.io import read_ecg  # noqa: E402
 from ecg.measure import measure  # noqa: E402
+from ecg.record import make_record  # noqa: E402
 
 LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 INTERVALS = ("p_duration_ms", "pr_interval_ms", "qrs_duration_ms", "qt_interval_ms")
@@ -134,10 +135,14 @@ def neurokit_intervals(lead_ii: np.ndarray, fs: float) -> dict[str, float | None
             for name, v in values.items()}
 
 
-def evaluate(records: list[Path], with_neurokit: bool) -> list[dict]:
+def evaluate(records: list[Path], with_neurokit: bool, noise_mv: float = 0.0) -> list[dict]:
+    rng = np.random.default_rng(0)
     rows = []
     for hea in records:
         record = read_ecg(hea)
+        if noise_mv:
+            noisy = record.signal + rng.normal(0.0, noise_mv, record.signal.shape).astype(np.float32)
+            record = make_record(noisy, record.fs, list(record.leads), source=record.source, format="npy")
         base = str(hea.with_suffix(""))
         start = time.process_time()  # CPU time of this one thread: fair on a shared machine
         ours = measure(record).to_dict()
@@ -212,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="LUDB folder (with data/ and ludb.csv, or the record files themselves)")
     parser.add_argument("--limit", type=int, default=None, help="first N records only")
     parser.add_argument("--no-neurokit", action="store_true", help="skip the NeuroKit2 comparison")
+    parser.add_argument("--noise-mv", type=float, default=0.0,
+                        help="add white noise of this SD (mV, seed 0) to every lead first: robustness")
     parser.add_argument("--errors", action="store_true",
                         help="print each tuning-half (odd id) record's errors; held-out ones stay unseen")
     args = parser.parse_args(argv)
@@ -221,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no LUDB records under {folder}", file=sys.stderr)
         return 1
     with_neurokit = not args.no_neurokit
-    rows = evaluate(records, with_neurokit)
+    rows = evaluate(records, with_neurokit, args.noise_mv)
     if args.errors:
         for r in (r for r in rows if r["id"] % 2 == 1):
             errs = {n[:3]: (None if r["ours"][n] is None or r["ref"][n] is None
