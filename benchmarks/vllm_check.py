@@ -77,7 +77,7 @@ def main() -> int:
             for question, options in QUESTIONS:
                 local, local_s = ask(args.ecg, question, options, ["--model", str(folder)])
                 remote, remote_s = ask(args.ecg, question, options, ["--llm-url", url])
-                same = local["answer"] == remote["answer"] and (options or local["text"] == remote["text"])
+                same = local["answer"] == remote["answer"] and (bool(options) or local["text"] == remote["text"])
                 print(f"asked {question!r}: {local_s:.0f} s / {remote_s:.0f} s", flush=True)
                 rows.append((question, "options" if options else "free text", local["decided_by"],
                              remote["decided_by"], local["text"], remote["text"], same, local_s, remote_s))
