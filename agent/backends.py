@@ -4,20 +4,24 @@ The in-process transformers backend decodes greedily. With options it does not g
 scores each option's reply (``format_answer([option])``) by its mean per-token log-likelihood
 given the prompt and answers the best one; for questions that allow several options
 (``multi=True``) every option within MULTI_ANSWER_MARGIN_NATS of the best is answered too.
+Without a model folder it runs the embedded default: the SmolLM2 base with the LoRA adapter and
+ECG-token rows of models/default/lm_adapter merged in (the bare base if that folder is absent).
 A vLLM/OpenAI-compatible backend (structured outputs) implements the same Protocol later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 from finetune.prompt import format_answer
 
 # Options whose mean token log-likelihood lies within this many nats of the best option's are
-# answered together on multi-answer questions. Chosen, not tuned (no tuned adapter exists yet).
+# answered together on multi-answer questions. Chosen, not tuned.
 MULTI_ANSWER_MARGIN_NATS = 0.5
 MAX_NEW_TOKENS = 128
+DEFAULT_ADAPTER = Path(__file__).resolve().parents[1] / "models" / "default" / "lm_adapter"
 
 
 class Backend(Protocol):
@@ -34,14 +38,23 @@ def choose_options(scores: dict[str, float], multi: bool) -> list[str]:
     return [option for option, score in scores.items() if score >= best - MULTI_ANSWER_MARGIN_NATS]
 
 
+def load_language_model(model_path: str | None = None):
+    """(model, tokenizer): a folder or hub id as it is; None: the embedded default (tuned if present)."""
+    if model_path is None and (DEFAULT_ADAPTER / "adapter_config.json").is_file():
+        from finetune.export import load_tuned
+
+        tuned, tokenizer = load_tuned(DEFAULT_ADAPTER)
+        return tuned.merge_and_unload().eval(), tokenizer
+    from finetune.base_model import load_model, load_tokenizer
+
+    return load_model(model_path).eval(), load_tokenizer(model_path)
+
+
 class TransformersBackend:
-    """A causal LM in this process (the default SmolLM2 base or a model folder), on CPU."""
+    """A causal LM in this process (the embedded default or a model folder), on CPU."""
 
     def __init__(self, model_path: str | None = None, max_new_tokens: int = MAX_NEW_TOKENS):
-        from finetune.base_model import load_model, load_tokenizer
-
-        self.tokenizer = load_tokenizer(model_path)
-        self.model = load_model(model_path).eval()
+        self.model, self.tokenizer = load_language_model(model_path)
         self.max_new_tokens = max_new_tokens
 
     def _prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:

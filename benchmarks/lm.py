@@ -7,11 +7,13 @@ excluded) after the warm-up steps.
 ``accuracy`` reads a run folder of `ecg-agent train lm` (data/test.jsonl: questions on patients unseen in
 training, data/contexts.json, adapter/, loss.jsonl) and prints exact match per question type
 for the untuned base (ECG tokens added with mean-initialised rows, same prompt) and the tuned
-adapter, then the training throughput the run logged. ``--limit`` caps questions per type.
+adapter, then the training throughput the run logged. ``--limit`` caps questions per type. The
+"majority" column always answers the type's most common answer set in training (the prior).
 
     .venv/bin/python benchmarks/lm.py throughput [--base default] [--steps 6] [--batch-size 4]
         [--ecg-tokens 229] [--device cpu|cuda]
-    .venv/bin/python benchmarks/lm.py accuracy --run runs/lm [--limit 40] [--json FILE]
+    .venv/bin/python benchmarks/lm.py accuracy --run runs/lm [--limit 40] [--patients K] [--types T ...]
+        [--only base|tuned] [--json FILE]
 """
 
 from __future__ import annotations
@@ -21,25 +23,44 @@ import json
 import platform
 import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from finetune import base_model  # noqa: E402
 from finetune.build import read_contexts, read_examples  # noqa: E402
-from finetune.evaluate import score  # noqa: E402
+from finetune.evaluate import exact_match, score  # noqa: E402
 from finetune.export import load_tuned, read_metadata  # noqa: E402
+from finetune.instructions import NONE  # noqa: E402
 from tokenizer.hf import extend_model_with_ecg_tokens  # noqa: E402
 
 
-def sample_per_type(examples, limit: int, seed: int = 0):
+def sample_per_type(examples, limit: int, seed: int = 0, patients: int | None = None, types=None):
+    """At most ``limit`` option questions per type; with ``patients``, only questions whose first ECG
+    belongs to that many held-out patients drawn at random (their questions share cached prompt starts)."""
+    if patients:
+        ids = sorted({e.patient_ids[0] for e in examples})
+        chosen = set(random.Random(seed).sample(ids, min(patients, len(ids))))
+        examples = [e for e in examples if e.patient_ids[0] in chosen]
     by_type = defaultdict(list)
     for example in examples:
-        if example.options:
+        if example.options and (not types or example.question_type in types):
             by_type[example.question_type].append(example)
     rng = random.Random(seed)
     return [e for items in by_type.values() for e in (rng.sample(items, limit) if len(items) > limit else items)]
+
+
+def majority_scores(train, test) -> dict[str, dict[str, float]]:
+    """Exact match of always answering each question type's most common answer set in training."""
+    counts = defaultdict(Counter)
+    for example in train:
+        counts[example.question_type][tuple(sorted(example.answer))] += 1
+    hits = defaultdict(list)
+    for example in test:
+        guess = counts[example.question_type].most_common(1)[0][0] if counts[example.question_type] else ()
+        hits[example.question_type].append(exact_match(list(guess) or [NONE], example.answer))
+    return {kind: {"n": len(v), "exact_match": sum(v) / len(v)} for kind, v in sorted(hits.items())}
 
 
 def throughput(args) -> None:
@@ -87,31 +108,34 @@ def throughput(args) -> None:
 
 
 def accuracy(args) -> None:
-    test = sample_per_type(read_examples(args.run / "data" / "test.jsonl"), args.limit)
+    test = sample_per_type(read_examples(args.run / "data" / "test.jsonl"), args.limit,
+                           patients=args.patients, types=args.types)
     contexts = read_contexts(args.run / "data" / "contexts.json")
     adapter = args.adapter or args.run / "adapter"
     metadata = read_metadata(adapter)
-
-    tuned, tokenizer = load_tuned(adapter)
-    tuned_scores = score(tuned, tokenizer, test, contexts, args.max_new_tokens)
-    del tuned
-    base_tokenizer = base_model.load_tokenizer(metadata.get("base"))
-    base = base_model.load_model(metadata.get("base")).eval()
-    extend_model_with_ecg_tokens(base, base_tokenizer, metadata["ecg_tokens"])
-    base_scores = score(base, base_tokenizer, test, contexts, args.max_new_tokens)
+    scores = {"majority": majority_scores(read_examples(args.run / "data" / "train.jsonl"), test)}
+    if args.only in (None, "tuned"):
+        tuned, tokenizer = load_tuned(adapter)
+        scores["tuned"] = score(tuned, tokenizer, test, contexts, args.max_new_tokens)
+        del tuned
+    if args.only in (None, "base"):
+        base_tokenizer = base_model.load_tokenizer(metadata.get("base"))
+        base = base_model.load_model(metadata.get("base")).eval()
+        extend_model_with_ecg_tokens(base, base_tokenizer, metadata["ecg_tokens"])
+        scores["base"] = score(base, base_tokenizer, test, contexts, args.max_new_tokens)
 
     log = [json.loads(line) for line in (args.run / "loss.jsonl").read_text().splitlines()]
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}; base: {metadata.get('base')}; "
           f"steps: {metadata.get('steps')}; train examples: {metadata.get('train_examples')}")
-    print(f"{'question type':32s} {'n':>4s} {'base EM':>8s} {'tuned EM':>9s}")
-    for kind in sorted(tuned_scores):
-        print(f"{kind:32s} {tuned_scores[kind]['n']:4d} {base_scores[kind]['exact_match']:8.3f} "
-              f"{tuned_scores[kind]['exact_match']:9.3f}")
+    columns = [name for name in ("majority", "base", "tuned") if name in scores]
+    print(f"{'question type':32s} {'n':>4s}" + "".join(f" {name + ' EM':>12s}" for name in columns))
+    for kind in sorted(scores[columns[0]]):
+        print(f"{kind:32s} {scores[columns[0]][kind]['n']:4d}"
+              + "".join(f" {scores[name][kind]['exact_match']:12.3f}" for name in columns))
     print(f"training: {len(log)} logged steps, final loss {log[-1]['loss']:.3f}, "
           f"{log[-1]['tokens_per_s']:.0f} tokens/s")
     if args.json:
-        args.json.write_text(json.dumps({"base": base_scores, "tuned": tuned_scores,
-                                         "train_tokens_per_s": log[-1]["tokens_per_s"]}, indent=2))
+        args.json.write_text(json.dumps({**scores, "train_tokens_per_s": log[-1]["tokens_per_s"]}, indent=2))
 
 
 def main() -> int:
@@ -132,6 +156,9 @@ def main() -> int:
     quality.add_argument("--limit", type=int, default=40, help="questions per question type")
     quality.add_argument("--max-new-tokens", type=int, default=48)
     quality.add_argument("--json", type=Path, help="also write the figures here")
+    quality.add_argument("--patients", type=int, help="only questions on this many held-out patients (faster)")
+    quality.add_argument("--types", nargs="+", help="only these question types")
+    quality.add_argument("--only", choices=("base", "tuned"), help="score one model (two processes can share the work)")
     quality.set_defaults(handler=accuracy)
     args = parser.parse_args()
     args.handler(args)
