@@ -136,11 +136,21 @@ def train(model, tokenizer, encoded: Sequence[dict], out_dir: str | Path, config
 
 
 def save_adapter(model, tokenizer, folder: Path, metadata: dict) -> None:
-    """Adapter weights, the extended tokenizer (with its chat template) and ecg_lm.json."""
+    """Adapter weights, the extended tokenizer (with its chat template) and ecg_lm.json.
+
+    The base is named as the user named it (ecg_lm.json "base"), never by this machine's cache path.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder, save_embedding_layers=False)
     tokenizer.save_pretrained(folder)
+    _name_base(folder / "adapter_config.json", metadata.get("base"))
     (folder / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
+
+
+def _name_base(adapter_config: Path, base: str | None) -> None:
+    config = json.loads(adapter_config.read_text())
+    config["base_model_name_or_path"] = base
+    adapter_config.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
 def _save_checkpoint(model, tokenizer, optimizer, out: Path, step: int, metadata: dict) -> None:
