@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent.openai_backend import LLMServerError
 from agent.report import to_markdown
 from agent.types import Answer
 from ecg.errors import ECGError
@@ -45,6 +46,8 @@ def respond(agent, request: ChatCompletionRequest, store: FileStore, cache: ECGC
             reply = _report(agent, ecgs)
         else:
             reply = _answer(agent, ecgs, messages, request.ecg_options)
+    except LLMServerError as exc:  # the agent's own LLM server failed, not the caller
+        raise APIError(502, cache.scrub(str(exc))) from None
     except ECGError as exc:
         raise APIError(400, cache.scrub(str(exc)), "messages") from None
     return Reply(cache.scrub(reply.content), cache.scrub(reply.extension))

@@ -17,6 +17,7 @@ _KINDS = {
     413: ("invalid_request_error", "request_too_large"),
     429: ("rate_limit_error", "rate_limit_exceeded"),
     500: ("server_error", None),
+    502: ("server_error", "llm_server_error"),
     504: ("timeout_error", "timeout"),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 import zipfile
@@ -162,3 +163,18 @@ def test_a_bug_is_a_500_whose_log_omits_the_message(ludb_zip, tmp_path, caplog):
     assert caught.value.body["type"] == "server_error"
     assert "RuntimeError while answering POST /v1/chat/completions" in caplog.text
     assert "POST /v1/chat/completions 500" in caplog.text and "zebra" not in caplog.text
+
+
+def test_an_unreachable_llm_server_is_a_502_naming_it(ludb_zip, tmp_path):
+    from agent.openai_backend import OpenAIBackend
+    from agent.pipeline import Agent
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+    agent = Agent(OpenAIBackend(dead, model="ecg-agent", timeout=5), retrieval=False)
+    with running(create_app(ServeConfig(data_dir=tmp_path), agent)) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+        with pytest.raises(openai.APIStatusError) as caught:
+            ask(client, file_part(ludb_zip, "a.zip"), text="What is the most likely cause of this rhythm?")
+    assert caught.value.status_code == 502 and dead in caught.value.body["message"]
