@@ -84,6 +84,8 @@ def percent(rows: list[dict]) -> str:
 
 def exact_match_table(out: Path, names: list[str], keys: set[str] | None, types: list[str]) -> list[str]:
     """Exact match % per question type (and overall) of each run, on the questions in ``keys``."""
+    if not names:
+        return ["(no run made yet)"]
     runs = {n: [r for r in read_predictions(out / n / PREDICTIONS_FILE).values() if keys is None or r["key"] in keys]
             for n in names}
     lines = ["| question type | questions | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
