@@ -62,19 +62,30 @@ class TransformersBackend:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
     def option_scores(self, messages: list[dict[str, str]], options: Sequence[str]) -> dict[str, float]:
-        """Each option -> mean log-likelihood per token of its reply given the prompt."""
-        import torch
+        """Each option -> mean log-likelihood per token of its reply given the prompt.
 
-        prompt = list(self._prompt_ids(messages))
+        The prompt runs once; each reply continues from a copy of its key/value cache.
+        """
+        import copy
+
+        import torch
+        from transformers import DynamicCache
+
+        with torch.no_grad():
+            prompt = self.model(torch.tensor([self._prompt_ids(messages)]), past_key_values=DynamicCache(),
+                                use_cache=True)
+        first = torch.log_softmax(prompt.logits[0, -1].float(), dim=-1)
         scores = {}
         for option in options:
             reply = self.tokenizer(format_answer([option]), add_special_tokens=False)["input_ids"]
-            ids = torch.tensor([prompt + reply])
-            with torch.no_grad():
-                logits = self.model(ids).logits[0, len(prompt) - 1:-1]
-            logprobs = torch.log_softmax(logits.float(), dim=-1)
-            picked = logprobs[torch.arange(len(reply)), torch.tensor(reply)]
-            scores[option] = float(picked.mean())
+            picked = [first[reply[0]]]
+            if len(reply) > 1:
+                with torch.no_grad():
+                    logits = self.model(torch.tensor([reply[:-1]]), use_cache=True,
+                                        past_key_values=copy.deepcopy(prompt.past_key_values)).logits[0]
+                logprobs = torch.log_softmax(logits.float(), dim=-1)
+                picked += list(logprobs[torch.arange(len(reply) - 1), torch.tensor(reply[1:])])
+            scores[option] = float(torch.stack(picked).mean())
         return scores
 
     def generate(self, messages: list[dict[str, str]], options: Sequence[str] | None = None,

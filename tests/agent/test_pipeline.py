@@ -64,6 +64,22 @@ def test_undecided_questions_go_to_the_model_constrained_to_options(example_hea,
     assert "Options: " + ANSWER_SEPARATOR.join(options) in user
 
 
+def test_option_scores_from_the_cached_prompt_equal_a_full_forward_pass(tiny_backend):
+    import torch
+
+    from finetune.prompt import format_answer
+
+    messages = [{"role": "user", "content": "Question: Which rhythm? Options: sinus rhythm; atrial fibrillation"}]
+    options = ["sinus rhythm", "atrial fibrillation", "a"]
+    prompt = tiny_backend._prompt_ids(messages)
+    for option, score in tiny_backend.option_scores(messages, options).items():
+        reply = tiny_backend.tokenizer(format_answer([option]), add_special_tokens=False)["input_ids"]
+        with torch.no_grad():
+            logits = tiny_backend.model(torch.tensor([prompt + reply])).logits[0, len(prompt) - 1:-1]
+        full = torch.log_softmax(logits.float(), dim=-1)[torch.arange(len(reply)), torch.tensor(reply)].mean()
+        assert score == pytest.approx(float(full), abs=1e-4)
+
+
 def test_free_text_generation_returns_a_string(tiny_backend):
     reply = tiny_backend.generate([{"role": "user", "content": "Question: What rhythm?"}])
     assert isinstance(reply, str)
