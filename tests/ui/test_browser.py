@@ -22,6 +22,7 @@ ANSWER = "no: the criteria for sinus rhythm are not met"
 SCREENSHOT_ENV = "ECG_AGENT_UI_SCREENSHOT"  # also save the screenshot there (docs/screenshots/chat.png)
 START_TIMEOUT_S = 90
 ANSWER_TIMEOUT_MS = 240_000
+SEND_ATTEMPTS = 12
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Debian chromium at {CHROMIUM}")]
@@ -74,7 +75,7 @@ def test_upload_ask_see_plot_and_answer_then_reload_and_restart(tmp_path):
                 chat.locator("input[type=file]").set_input_files([EXAMPLE.with_suffix(".hea"),
                                                                   EXAMPLE.with_suffix(".dat")])
                 page.get_by_test_id("stChatInputTextArea").fill(QUESTION)
-                page.get_by_test_id("stChatInputTextArea").press("Enter")
+                send_once_uploaded(page, expect)
 
                 expect(page.get_by_test_id("stImage").locator("img")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
                 expect(page.get_by_text(ANSWER)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
@@ -97,6 +98,20 @@ def test_upload_ask_see_plot_and_answer_then_reload_and_restart(tmp_path):
                 expect_restored(page, expect)
         finally:
             browser.close()
+
+
+def send_once_uploaded(page, expect) -> None:
+    """Send the chat input; Streamlit ignores a send while the attached files are still uploading,
+    so send again until the box empties (the message left)."""
+    box = page.get_by_test_id("stChatInputTextArea")
+    for _ in range(SEND_ATTEMPTS):
+        page.get_by_role("button", name="Send message").click()
+        try:
+            expect(box).to_have_value("", timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"the chat input did not send after {SEND_ATTEMPTS} attempts")
 
 
 def expect_restored(page, expect) -> None:
