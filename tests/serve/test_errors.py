@@ -156,9 +156,10 @@ class BrokenAgent:
 
 
 def test_a_bug_is_a_500_whose_log_omits_the_message(ludb_zip, tmp_path, caplog):
-    with running(create_app(ServeConfig(data_dir=tmp_path), BrokenAgent())) as url:
+    # the access line is written after the response is sent: read the log once the server stopped
+    with caplog.at_level(logging.INFO), running(create_app(ServeConfig(data_dir=tmp_path), BrokenAgent())) as url:
         client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
-        with caplog.at_level(logging.INFO), pytest.raises(openai.InternalServerError) as caught:
+        with pytest.raises(openai.InternalServerError) as caught:
             ask(client, file_part(ludb_zip, "a.zip"), text="Is zebra-4711 there?")
     assert caught.value.body["type"] == "server_error"
     assert "RuntimeError while answering POST /v1/chat/completions" in caplog.text
