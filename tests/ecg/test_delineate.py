@@ -100,16 +100,29 @@ def test_flat_beat_has_no_qrs():
     assert f.qrs_onset is None and f.qrs_offset is None
 
 
-def _ludb_reference(name: str) -> dict[str, float]:
-    """Median over beats of the earliest onset / latest offset across the annotated leads (the
-    benchmark's rule, loaded from its file: benchmarks/ on sys.path would shadow packages)."""
+def _benchmark():
+    """benchmarks/intervals.py, loaded from its file (benchmarks/ on sys.path would shadow packages)."""
     import importlib.util
 
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "intervals.py"
     spec = importlib.util.spec_from_file_location("ludb_intervals_benchmark", path)
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
-    return benchmark.reference_intervals(str(LUDB / name), 500.0)
+    return benchmark
+
+
+def _ludb_reference(name: str) -> dict[str, float]:
+    """Median over beats of the earliest onset / latest offset across the annotated leads (the
+    benchmark's rule)."""
+    return _benchmark().reference_intervals(str(LUDB / name), 500.0)
+
+
+def test_mae_ratio_compares_the_records_both_methods_measured():
+    rows = [{"ref": {"qrs": 100.0}, "ours": {"qrs": 104.0}, "nk": {"qrs": 120.0}},
+            {"ref": {"qrs": 100.0}, "ours": {"qrs": 150.0}, "nk": {"qrs": None}},  # NK missed it
+            {"ref": {"qrs": None}, "ours": {"qrs": 90.0}, "nk": {"qrs": 90.0}},  # no reference
+            {"ref": {"qrs": 80.0}, "ours": {"qrs": 78.0}, "nk": {"qrs": 70.0}}]
+    assert _benchmark().mae_ratio(rows, "qrs", "ref") == pytest.approx((4 + 2) / (20 + 10))
 
 
 def test_ludb_sinus_record_agrees_with_the_experts():
