@@ -1,8 +1,10 @@
 """The ECG language model: training throughput, and tuned vs untuned exact match on held-out patients.
 
-``throughput`` times LoRA training steps (QLoRA on CUDA) on prompts in the agent's format with
-ECG tokens drawn from the ECG vocabulary, and prints tokens/s (prompt and answer tokens, padding
-excluded) after the warm-up steps.
+``throughput`` times LoRA training steps (QLoRA on CUDA unless ``--no-4bit``; bf16 autocast on
+CUDA) on prompts in the agent's format with ECG tokens drawn from the ECG vocabulary, and prints
+tokens/s (prompt and answer tokens, padding excluded) after the warm-up steps. ``--random-weights``
+builds the model from the ``--base`` folder's config.json and tokenizer alone (same shapes and speed;
+plain LoRA).
 
 ``accuracy`` reads a run folder of `ecg-agent train lm` (data/test.jsonl: questions on patients unseen in
 training, data/contexts.json, adapter/, loss.jsonl) and prints exact match per question type
@@ -11,9 +13,9 @@ adapter, then the training throughput the run logged. ``--limit`` caps questions
 "majority" column always answers the type's most common answer set in training (the prior).
 
     .venv/bin/python benchmarks/lm.py throughput [--base default] [--steps 6] [--batch-size 4]
-        [--ecg-tokens 229] [--device cpu|cuda]
+        [--ecg-tokens 229] [--device cpu|cuda] [--no-4bit] [--rank 16] [--random-weights]
     .venv/bin/python benchmarks/lm.py accuracy --run runs/lm [--limit 40] [--patients K] [--types T ...]
-        [--only base|tuned] [--json FILE]
+        [--only base|tuned] [--json FILE] [--device cpu|cuda]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from finetune.build import read_contexts, read_examples  # noqa: E402
 from finetune.evaluate import exact_match, score  # noqa: E402
 from finetune.export import load_tuned, read_metadata  # noqa: E402
 from finetune.instructions import NONE  # noqa: E402
+from finetune.lora import LoraSettings  # noqa: E402
 from tokenizer.hf import extend_model_with_ecg_tokens  # noqa: E402
 
 
@@ -70,14 +73,23 @@ def throughput(args) -> None:
 
     from finetune.prompt import build_messages
     from finetune.sft_data import encode_chat
-    from finetune.train import TrainConfig, collate, device_default, prepare_model
+    from finetune.train import TrainConfig, collate, device_default, for_training, prepare_model
     from tokenizer.beat_autoencoder import BeatAutoencoder
     from tokenizer.ecg_tokenizer import ECGTokenizer
 
     device = args.device or device_default()
     ecg_vocabulary = list(ECGTokenizer(BeatAutoencoder()).vocab.tokens)
-    config = TrainConfig(batch_size=args.batch_size, gradient_checkpointing=args.gradient_checkpointing)
-    model, tokenizer = prepare_model(None if args.base == "default" else args.base, ecg_vocabulary, config, device)
+    quantized = device == "cuda" and not (args.no_4bit or args.random_weights)
+    config = TrainConfig(batch_size=args.batch_size, gradient_checkpointing=args.gradient_checkpointing,
+                         quantize_4bit=quantized, lora=LoraSettings(rank=args.rank, alpha=2 * args.rank))
+    if args.random_weights:
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+        model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(args.base)).to(device)
+        model, tokenizer = for_training(model, AutoTokenizer.from_pretrained(args.base), ecg_vocabulary, config)
+    else:
+        model, tokenizer = prepare_model(None if args.base == "default" else args.base, ecg_vocabulary, config,
+                                         device)
     rng = random.Random(0)
     batch = [encode_chat(tokenizer, build_messages("Does this ECG show sinus rhythm?", options=["no", "yes"],
                                                    ecg_tokens=[rng.choices(ecg_vocabulary, k=args.ecg_tokens)]),
@@ -98,10 +110,10 @@ def throughput(args) -> None:
         timings.append(time.perf_counter() - began)
     tokens = int(tensors["attention_mask"].sum())
     measured = timings[args.warmup:]
-    quantized = device == "cuda"
+    precision = "QLoRA 4-bit" if quantized else "LoRA bf16 autocast" if device == "cuda" else "LoRA fp32"
     print(f"device: {device} ({torch.cuda.get_device_name() if device == 'cuda' else platform.processor() or 'cpu'}), "
-          f"torch threads {torch.get_num_threads()}; base: {args.base}; "
-          f"{'QLoRA 4-bit' if quantized else 'LoRA fp32'} r={config.lora.rank} all linear + ECG token rows")
+          f"torch threads {torch.get_num_threads()}; base: {args.base}{' (random weights)' * args.random_weights}; "
+          f"{precision} r={config.lora.rank} all linear + ECG token rows")
     print(f"{'batch':>5s} {'tokens/step':>11s} {'s/step':>7s} {'tokens/s':>9s}")
     mean = sum(measured) / len(measured)
     print(f"{args.batch_size:5d} {tokens:11d} {mean:7.2f} {tokens / mean:9.1f}")
@@ -115,12 +127,12 @@ def accuracy(args) -> None:
     metadata = read_metadata(adapter)
     scores = {"majority": majority_scores(read_examples(args.run / "data" / "train.jsonl"), test)}
     if args.only in (None, "tuned"):
-        tuned, tokenizer = load_tuned(adapter)
+        tuned, tokenizer = load_tuned(adapter, device=args.device)
         scores["tuned"] = score(tuned, tokenizer, test, contexts, args.max_new_tokens)
         del tuned
     if args.only in (None, "base"):
         base_tokenizer = base_model.load_tokenizer(metadata.get("base"))
-        base = base_model.load_model(metadata.get("base")).eval()
+        base = base_model.load_model(metadata.get("base"), device=args.device).eval()
         extend_model_with_ecg_tokens(base, base_tokenizer, metadata["ecg_tokens"])
         scores["base"] = score(base, base_tokenizer, test, contexts, args.max_new_tokens)
 
@@ -149,6 +161,10 @@ def main() -> int:
     speed.add_argument("--ecg-tokens", type=int, default=229, help="ECG tokens per prompt (229: 10 s at 75 bpm)")
     speed.add_argument("--gradient-checkpointing", action="store_true")
     speed.add_argument("--device", default=None)
+    speed.add_argument("--no-4bit", action="store_true", help="plain LoRA even on CUDA")
+    speed.add_argument("--rank", type=int, default=LoraSettings.rank)
+    speed.add_argument("--random-weights", action="store_true",
+                       help="build the model from the --base folder's config.json only (no weights needed)")
     speed.set_defaults(handler=throughput)
     quality = commands.add_parser("accuracy", help="exact match per question type, tuned vs untuned")
     quality.add_argument("--run", type=Path, required=True, help="output folder of `ecg-agent train lm`")
@@ -159,6 +175,7 @@ def main() -> int:
     quality.add_argument("--patients", type=int, help="only questions on this many held-out patients (faster)")
     quality.add_argument("--types", nargs="+", help="only these question types")
     quality.add_argument("--only", choices=("base", "tuned"), help="score one model (two processes can share the work)")
+    quality.add_argument("--device", default="cpu", help="cpu or cuda")
     quality.set_defaults(handler=accuracy)
     args = parser.parse_args()
     args.handler(args)

@@ -9,10 +9,14 @@ without peft (vLLM's LoRA support cannot add vocabulary).
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from finetune.train import METADATA_FILE
 from tokenizer.hf import extend_model_with_ecg_tokens
+
+WEIGHTS_FILE = "adapter_model.safetensors"
+ADAPTER_FILES = ("adapter_config.json", "chat_template.jinja", "tokenizer.json", "tokenizer_config.json")
 
 
 class AdapterError(RuntimeError):
@@ -41,6 +45,25 @@ def load_tuned(adapter_dir: str | Path, base: str | None = None, device: str = "
     if model.get_input_embeddings().weight.shape[0] != len(tokenizer):
         raise AdapterError(f"{adapter_dir}: its tokenizer does not extend the base model's vocabulary")
     return PeftModel.from_pretrained(model, str(adapter_dir)).eval(), tokenizer
+
+
+def save_float16(adapter_dir: str | Path, out_dir: str | Path) -> Path:
+    """The adapter as the embedded default stores it: weights in float16, tokenizer, ecg_lm.json.
+
+    Checkpoint extras (optimizer.pt, state.json) are left out; ecg_lm.json gains "weights_dtype".
+    """
+    from safetensors.torch import load_file, save_file
+
+    source, out = Path(adapter_dir), Path(out_dir)
+    metadata = read_metadata(source)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ADAPTER_FILES:
+        if (source / name).is_file():
+            shutil.copyfile(source / name, out / name)
+    weights = load_file(str(source / WEIGHTS_FILE))
+    save_file({k: v.half() if v.is_floating_point() else v for k, v in weights.items()}, str(out / WEIGHTS_FILE))
+    (out / METADATA_FILE).write_text(json.dumps({**metadata, "weights_dtype": "float16"}, indent=2) + "\n")
+    return out
 
 
 def export_merged(adapter_dir: str | Path, out_dir: str | Path, base: str | None = None) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from finetune.ecg_context import ecg_token_strings
 from finetune.instructions import Example, split_examples
 from finetune.sft_data import ECGContext, encode_examples
 from finetune.train import TrainConfig, TrainResult, device_default, prepare_model, train
+
+DATA_FILES = ("train.jsonl", "test.jsonl", "contexts.json")  # what out/data holds besides the ECG cache
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,19 @@ def build_data(sources: DataSources, ecg_tokenizer, out_dir: Path, seed: int = 0
         build.write_examples(items, out_dir / "data" / f"{name}.jsonl")
     build.write_contexts(contexts, out_dir / "data" / "contexts.json")
     return splits, contexts
+
+
+def read_data(data_dir: Path, out_dir: Path) -> tuple[dict[str, list[Example]], dict[str, ECGContext]]:
+    """Prebuilt instruction data (an earlier run's out/data), copied to out/data; no ECG is read."""
+    target = out_dir / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in DATA_FILES:
+        if not (data_dir / name).is_file():
+            raise FileNotFoundError(f"{data_dir / name} is missing: prebuilt data needs {', '.join(DATA_FILES)}")
+        if (data_dir / name).resolve() != (target / name).resolve():
+            shutil.copyfile(data_dir / name, target / name)
+    splits = {name: build.read_examples(target / f"{name}.jsonl") for name in ("train", "test")}
+    return splits, build.read_contexts(target / "contexts.json")
 
 
 def train_lm(train_examples: list[Example], contexts: dict[str, ECGContext], ecg_tokenizer, out_dir: Path,

@@ -36,6 +36,7 @@ class TrainConfig:
     save_every: int = 50
     gradient_checkpointing: bool = False
     quantize_4bit: bool | None = None   # None: on when CUDA is present (QLoRA)
+    max_minutes: float | None = None    # wall-clock guard: stop (and save) after the step that passes it
     lora: LoraSettings = field(default_factory=LoraSettings)
 
 
@@ -56,16 +57,22 @@ def device_default() -> str:
 def prepare_model(base: str | None, ecg_tokens: Sequence[str], config: TrainConfig, device: str):
     """Base model + tokenizer with the ECG tokens added, wrapped for LoRA training."""
     from finetune import base_model
-    from tokenizer.hf import extend_model_with_ecg_tokens  # torch: loaded only when training
 
     quantize = config.quantize_4bit if config.quantize_4bit is not None else device == "cuda"
     tokenizer = base_model.load_tokenizer(base)
     model = base_model.load_model(base, device=device, quantize_4bit=quantize)
+    return for_training(model, tokenizer, ecg_tokens, config, quantized=quantize)
+
+
+def for_training(model, tokenizer, ecg_tokens: Sequence[str], config: TrainConfig, quantized: bool = False):
+    """A loaded base given the ECG tokens (mean rows) and a pad token, wrapped for LoRA training."""
+    from tokenizer.hf import extend_model_with_ecg_tokens  # torch: loaded only when training
+
     extend_model_with_ecg_tokens(model, tokenizer, list(ecg_tokens))
     new_ids = tokenizer.convert_tokens_to_ids(list(ecg_tokens))
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = wrap_with_lora(model, new_ids, config.lora, quantized=quantize,
+    model = wrap_with_lora(model, new_ids, config.lora, quantized=quantized,
                            gradient_checkpointing=config.gradient_checkpointing)
     return model, tokenizer
 
@@ -88,7 +95,10 @@ def collate(examples: Sequence[dict], pad_id: int):
 
 def train(model, tokenizer, encoded: Sequence[dict], out_dir: str | Path, config: TrainConfig,
           metadata: dict | None = None) -> TrainResult:
-    """Train, checkpoint, log; save the final adapter and extended tokenizer to ``out/adapter``."""
+    """Train, checkpoint, log; save the final adapter and extended tokenizer to ``out/adapter``.
+
+    With ``config.max_minutes`` the run stops after the step that passes the time, saved like a last step.
+    """
     import torch
     from tqdm.auto import tqdm
 
@@ -105,6 +115,8 @@ def train(model, tokenizer, encoded: Sequence[dict], out_dir: str | Path, config
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
     model.train()
     loss_value, tokens, began = math.nan, 0, time.perf_counter()
+    deadline = began + 60 * config.max_minutes if config.max_minutes is not None else math.inf
+    done = start
     with (out / "loss.jsonl").open("a") as log, tqdm(total=config.steps, initial=start, desc="train lm") as bar:
         for step in range(start, config.steps):
             batch = random.Random(config.seed * 1_000_003 + step).sample(
@@ -122,16 +134,20 @@ def train(model, tokenizer, encoded: Sequence[dict], out_dir: str | Path, config
             rate = tokens / (time.perf_counter() - began)
             bar.update(1)
             bar.set_postfix(loss=f"{loss_value:.3f}", tok_s=f"{rate:.0f}")
-            if (step + 1) % config.log_every == 0 or step + 1 == config.steps:
-                log.write(json.dumps({"step": step + 1, "loss": loss_value, "lr": scheduler.get_last_lr()[0],
+            done = step + 1
+            last = done == config.steps or time.perf_counter() > deadline
+            if done % config.log_every == 0 or last:
+                log.write(json.dumps({"step": done, "loss": loss_value, "lr": scheduler.get_last_lr()[0],
                                       "tokens_per_s": rate}) + "\n")
                 log.flush()
-            if (step + 1) % config.save_every == 0 or step + 1 == config.steps:
-                _save_checkpoint(model, tokenizer, optimizer, out, step + 1, metadata or {})
+            if done % config.save_every == 0 or last:
+                _save_checkpoint(model, tokenizer, optimizer, out, done, metadata or {})
+            if last:
+                break
     adapter_dir = out / "adapter"
-    save_adapter(model, tokenizer, adapter_dir, {**(metadata or {}), "steps": config.steps,
+    save_adapter(model, tokenizer, adapter_dir, {**(metadata or {}), "steps": done,
                                                  "train_config": _jsonable(asdict(config))})
-    return TrainResult(adapter_dir, config.steps, loss_value,
+    return TrainResult(adapter_dir, done, loss_value,
                        tokens / max(time.perf_counter() - began, 1e-9) if tokens else 0.0)
 
 
