@@ -8,7 +8,7 @@ set -uo pipefail
 : "${OUT:?set OUT to the folder whose files come back}"
 BUDGET=${BUDGET:-570}              # seconds for the whole script (the device tool stops a call at 600)
 EVAL_RESERVE=${EVAL_RESERVE:-200}  # seconds kept after training for packing and both evaluations
-STEPS=${STEPS:-1200} BATCH=${BATCH:-8} RANK=${RANK:-8} LR=${LR:-1e-3} MAX_LENGTH=${MAX_LENGTH:-512}
+STEPS=${STEPS:-1200} BATCH=${BATCH:-8} RANK=${RANK:-8} LR=${LR:-1e-3} MAX_LENGTH=${MAX_LENGTH:-1024}
 TRAIN_MINUTES=${TRAIN_MINUTES:-5} SAVE_EVERY=${SAVE_EVERY:-200}
 TP_BATCH=${TP_BATCH:-4} TP_STEPS=${TP_STEPS:-10} TP_WARMUP=${TP_WARMUP:-3}
 EVAL_LIMIT=${EVAL_LIMIT:-40} EVAL_TOKENS=${EVAL_TOKENS:-32}
