@@ -12,10 +12,9 @@ import json
 import shutil
 from pathlib import Path
 
-from finetune.train import METADATA_FILE
+from finetune.train import METADATA_FILE, WEIGHTS_FILE
 from tokenizer.hf import extend_model_with_ecg_tokens
 
-WEIGHTS_FILE = "adapter_model.safetensors"
 ADAPTER_FILES = ("adapter_config.json", "chat_template.jinja", "tokenizer.json", "tokenizer_config.json")
 
 

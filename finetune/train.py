@@ -22,6 +22,7 @@ from finetune.lora import LoraSettings, wrap_with_lora
 from finetune.sft_data import IGNORE_INDEX
 
 METADATA_FILE = "ecg_lm.json"
+WEIGHTS_FILE = "adapter_model.safetensors"  # what peft saves an adapter's weights as
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def _resume(model, optimizer, out: Path) -> int:
     folder = latest_checkpoint(out)
     if folder is None:
         return 0
-    set_peft_model_state_dict(model, load_file(str(folder / "adapter_model.safetensors")))
+    set_peft_model_state_dict(model, load_file(str(folder / WEIGHTS_FILE)))
     optimizer.load_state_dict(torch.load(folder / "optimizer.pt", weights_only=True))
     return int(json.loads((folder / "state.json").read_text())["step"])
 
