@@ -10,6 +10,7 @@ for a record that ``make_record`` accepted: what cannot be measured is None with
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
 from ecg.delineate import Fiducials, delineate
@@ -29,6 +30,18 @@ MIN_BEATS = 2                   # fewer dominant beats than this: no representat
 # LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
 P_BEAT_CORRELATION = 0.7
 P_PRESENT_SHARE = 0.6           # below this share of beats with a P wave, P values are null
+# Noise lowers a beat's P correlation even where its P wave is there: 50 uV of white noise on the
+# odd LUDB records left P values on 75 % of them. A noisy beat's correlation is divided by the one
+# its noise alone would leave (sqrt(S / (S + N)), S and N the representative P's and the noise's
+# power), floored at P_MIN_EXPECTED_CORRELATION so that a faint representative P (AF: chance
+# f-wave alignment) cannot make every beat pass. The noise is what a 20 ms moving average takes
+# off the P window (the P wave's band lies below), times P_NOISE_GAIN, the in-band (0.5-40 Hz)
+# over residual power of white noise at ANALYSIS_FS; beats with less than P_NOISY_UV of it are
+# left as they are (clean odd LUDB records: at most 14.5 uV, median 6).
+P_NOISE_SMOOTHING_S = 0.02
+P_NOISE_GAIN = 7.0
+P_NOISY_UV = 15.0
+P_MIN_EXPECTED_CORRELATION = 0.75
 # The PR note of a paced representative beat whose P wave does not precede most beats (the
 # pacemaker does not track the atria). Where it does, the pacing is P-synchronous and the PR, the
 # pacemaker's AV delay, is reported (LUDB 72: its experts annotate those P waves and that PR).
@@ -159,7 +172,7 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
     """Per-beat kind, RR, P presence (correlation with the representative P) and each complete
     beat's own intervals, delineated like the representative beat (noisier: one beat only)."""
     ms = 1000.0 / fs
-    p_corr = _p_correlation(beats.epochs, template, f)
+    p_corr = _p_correlation(beats.epochs, template, f, fs)
     rr = np.diff(beats.r_peaks, prepend=np.nan) * ms
     for i, peak in enumerate(beats.r_peaks):
         has_p = None if p_corr is None or not np.isfinite(p_corr[i]) else bool(p_corr[i] >= P_BEAT_CORRELATION)
@@ -202,19 +215,34 @@ def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | N
     return float((getattr(f, stop) - getattr(f, start)) * ms)
 
 
-def _p_correlation(epochs: np.ndarray, template: np.ndarray, f: Fiducials) -> np.ndarray | None:
-    """Pearson correlation of each beat's multi-lead P window with the representative P wave."""
+def _p_correlation(epochs: np.ndarray, template: np.ndarray, f: Fiducials, fs: float) -> np.ndarray | None:
+    """Pearson correlation of each beat's multi-lead P window with the representative P wave,
+    over the correlation a noisy beat's noise alone would leave (see ``P_NOISY_UV``)."""
     if f.p_onset is None or f.p_offset is None or f.p_offset - f.p_onset < 3:
         return None
     window = slice(f.p_onset, f.p_offset + 1)
     reference = template[:, window] - template[:, window].mean(axis=-1, keepdims=True)
     segment = np.nan_to_num(epochs[:, :, window])
+    noise_power = _in_band_noise_power(segment, fs)
     segment = segment - segment.mean(axis=-1, keepdims=True)
     flat = segment.reshape(len(segment), -1)
     ref = reference.ravel()
     norms = np.linalg.norm(flat, axis=1) * np.linalg.norm(ref)
     complete = ~np.isnan(epochs[:, :, window]).any(axis=(1, 2)) & (norms > 0)
-    return np.where(complete, (flat @ ref) / np.where(norms > 0, norms, 1.0), np.nan)
+    correlation = (flat @ ref) / np.where(norms > 0, norms, 1.0)
+    signal_power = float(np.mean(ref * ref))
+    noisy = noise_power > (P_NOISY_UV / 1000.0) ** 2
+    expected = np.sqrt(signal_power / np.maximum(signal_power + noise_power, 1e-12))
+    expected = np.where(noisy, np.maximum(expected, P_MIN_EXPECTED_CORRELATION), 1.0)
+    return np.where(complete, correlation / expected, np.nan)
+
+
+def _in_band_noise_power(segment: np.ndarray, fs: float) -> np.ndarray:
+    """Per beat, the white-noise power (mV^2) in the analysis band that the (beats, leads, samples)
+    windows' residual above a ``P_NOISE_SMOOTHING_S`` moving average implies."""
+    smoothing = max(1, int(round(P_NOISE_SMOOTHING_S * fs)))
+    residual = segment - uniform_filter1d(segment, smoothing, axis=-1)
+    return P_NOISE_GAIN * (residual * residual).mean(axis=(1, 2))
 
 
 def _waves(result: Measurements, template: np.ndarray, leads: list[str], f: Fiducials, fs: float) -> None:

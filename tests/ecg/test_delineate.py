@@ -145,6 +145,28 @@ def test_white_noise_does_not_shorten_the_qrs(name):
                                format="npy")).qrs_duration_ms == pytest.approx(clean, abs=10)
 
 
+def _with_white_noise(name: str, sd_mv: float, seed: int):
+    record = read_ecg(LUDB / f"{name}.hea")
+    noisy = record.signal + np.random.default_rng(seed).normal(0.0, sd_mv, record.signal.shape).astype(np.float32)
+    return record, make_record(noisy, record.fs, list(record.leads), source="noisy", format="npy")
+
+
+def test_noise_does_not_take_the_p_waves_of_a_sinus_record():
+    """80 uV of white noise: each beat's P correlation is judged against what that noise allows
+    (without that, 8 % of LUDB 2's beats passed and P and PR were null)."""
+    record, noisy = _with_white_noise("2", 0.08, seed=8)
+    m = measure(noisy)
+    assert m.p_wave_present_share >= 0.6
+    assert m.pr_interval_ms == pytest.approx(measure(record).pr_interval_ms, abs=10)
+
+
+@pytest.mark.parametrize("name", ["44", "74"])
+def test_noise_does_not_give_p_waves_to_fibrillation_or_ventricular_pacing(name):
+    for seed in (7, 8):
+        m = measure(_with_white_noise(name, 0.08, seed)[1])
+        assert m.pr_interval_ms is None and m.p_duration_ms is None
+
+
 def test_ludb_atrial_fibrillation_has_no_p_but_qrs_and_qt():
     m = measure(read_ecg(LUDB / "44.hea"))
     reference = _ludb_reference("44")
