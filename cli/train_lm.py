@@ -35,6 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     model = parser.add_argument_group("model and training")
     model.add_argument("--base", default=None, help="base model: default SmolLM2-135M-Instruct, a folder or hub id")
     model.add_argument("--ecg-tokenizer", type=Path, default=None, help="ECG tokenizer folder (default: embedded)")
+    model.add_argument("--init-adapter", type=Path, default=None, metavar="DIR",
+                       help="start from this adapter (e.g. models/default/lm_adapter) and tune it further")
     model.add_argument("--out", type=Path, required=True, help="output folder (checkpoints, loss log, adapter)")
     model.add_argument("--steps", type=int, default=TrainConfig.steps)
     model.add_argument("--batch-size", type=int, default=TrainConfig.batch_size)
@@ -83,8 +85,12 @@ def run(args: argparse.Namespace) -> int:
                          max_length=args.max_length, seed=args.seed, save_every=args.save_every,
                          gradient_checkpointing=args.gradient_checkpointing,
                          quantize_4bit=False if args.no_4bit else None, max_minutes=args.max_minutes,
+                         init_adapter=str(args.init_adapter) if args.init_adapter else None,
                          lora=LoraSettings(rank=args.rank, alpha=2 * args.rank))
-    result = train_lm(splits["train"], contexts, ecg_tokenizer, args.out, config, args.base, args.device)
+    try:
+        result = train_lm(splits["train"], contexts, ecg_tokenizer, args.out, config, args.base, args.device)
+    except ValueError as exc:  # no examples, or an --init-adapter that does not fit
+        raise SystemExit(f"ecg-agent train lm: {exc}") from None
     print(json.dumps({"adapter": str(result.adapter_dir), "steps": result.steps, "final_loss": result.final_loss,
                       "tokens_per_s": round(result.tokens_per_s, 1), **counts}))
     return 0

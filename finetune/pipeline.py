@@ -10,7 +10,7 @@ from finetune import build
 from finetune.ecg_context import ecg_token_strings
 from finetune.instructions import Example, split_examples
 from finetune.sft_data import ECGContext, encode_examples
-from finetune.train import TrainConfig, TrainResult, device_default, prepare_model, train
+from finetune.train import TrainConfig, TrainResult, device_default, load_adapter_weights, prepare_model, train
 
 DATA_FILES = ("train.jsonl", "test.jsonl", "contexts.json")  # what out/data holds besides the ECG cache
 
@@ -75,6 +75,8 @@ def train_lm(train_examples: list[Example], contexts: dict[str, ECGContext], ecg
     device = device or device_default()
     tokens = ecg_token_strings(ecg_tokenizer)
     model, tokenizer = prepare_model(base, tokens, config, device)
+    if config.init_adapter:  # a checkpoint in out_dir, when there is one, still takes over in train()
+        load_adapter_weights(model, Path(config.init_adapter), tokens)
     encoded = encode_examples(tokenizer, train_examples, contexts, config.max_length)
     metadata = {"base": base or "smollm2-135m-instruct", "ecg_tokens": tokens,
                 "ecg_tokenizer": dict(getattr(ecg_tokenizer, "metadata", {}) or {}),

@@ -38,6 +38,7 @@ class TrainConfig:
     gradient_checkpointing: bool = False
     quantize_4bit: bool | None = None   # None: on when CUDA is present (QLoRA)
     max_minutes: float | None = None    # wall-clock guard: stop (and save) after the step that passes it
+    init_adapter: str | None = None     # start from this adapter's weights (tune it further), not from zero
     lora: LoraSettings = field(default_factory=LoraSettings)
 
 
@@ -197,6 +198,28 @@ def _resume(model, optimizer, out: Path) -> int:
     set_peft_model_state_dict(model, load_file(str(folder / WEIGHTS_FILE)))
     optimizer.load_state_dict(torch.load(folder / "optimizer.pt", weights_only=True))
     return int(json.loads((folder / "state.json").read_text())["step"])
+
+
+def load_adapter_weights(model, folder: Path, ecg_tokens: Sequence[str]) -> None:
+    """Put a saved adapter's weights into a model wrapped for training (same base, ECG tokens, LoRA rank)."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    folder = Path(folder)
+    try:
+        saved_tokens = json.loads((folder / METADATA_FILE).read_text())["ecg_tokens"]
+        weights = load_file(str(folder / WEIGHTS_FILE))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ValueError(f"{folder}: not an ECG LM adapter folder ({exc})") from None
+    if list(saved_tokens) != list(ecg_tokens):
+        raise ValueError(f"{folder}: its ECG tokens differ from this run's ECG tokenizer")
+    try:
+        result = set_peft_model_state_dict(model, weights)
+    except RuntimeError as exc:
+        raise ValueError(f"{folder}: its LoRA weights do not fit this run's model (rank or base differ): "
+                         f"{str(exc).splitlines()[0]}") from None
+    if result.unexpected_keys:
+        raise ValueError(f"{folder}: weights this run's model does not have, e.g. {result.unexpected_keys[0]}")
 
 
 def _jsonable(value):

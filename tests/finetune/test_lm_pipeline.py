@@ -14,7 +14,8 @@ from finetune.export import export_merged, load_tuned
 from finetune.pipeline import DataSources, build_data, train_lm
 from finetune.prompt import build_messages
 from finetune.sft_data import IGNORE_INDEX, encode_chat
-from finetune.train import TrainConfig
+from finetune.lora import LoraSettings
+from finetune.train import WEIGHTS_FILE, TrainConfig
 from tests.finetune.test_instructions import LUDB_HEADER
 from tests.finetune.tiny_lm import tiny_model_folder
 
@@ -105,6 +106,32 @@ def test_train_resume_export_answers_like_the_adapter(tiny_base, ecg_tokenizer, 
     scores = score(model, tokenizer, splits["test"][:4], contexts, max_new_tokens=4)
     assert sum(v["n"] for v in scores.values()) == sum(1 for e in splits["test"][:4] if e.options)
     assert all(0.0 <= v["exact_match"] <= 1.0 for v in scores.values())
+
+
+def test_a_run_starts_from_a_saved_adapter_when_asked(tiny_base, ecg_tokenizer, example_hea, tmp_path):
+    from safetensors.torch import load_file
+
+    sources = DataSources(ludb=_mini_ludb(tmp_path / "ludb", example_hea), held_out_share=0.3)
+    splits, contexts = build_data(sources, ecg_tokenizer, tmp_path / "first")
+    config = TrainConfig(steps=2, batch_size=2, max_length=384, learning_rate=5e-3)
+    first = train_lm(splits["train"], contexts, ecg_tokenizer, tmp_path / "first", config, base=str(tiny_base))
+    trained = load_file(str(first.adapter_dir / WEIGHTS_FILE))
+    assert any(v.abs().sum() > 0 for k, v in trained.items() if "lora_B" in k)  # not the zero initialisation
+
+    warm = TrainConfig(**{**config.__dict__, "steps": 0, "init_adapter": str(first.adapter_dir)})
+    second = train_lm(splits["train"], contexts, ecg_tokenizer, tmp_path / "second", warm, base=str(tiny_base))
+    started_from = load_file(str(second.adapter_dir / WEIGHTS_FILE))
+    assert started_from.keys() == trained.keys()
+    assert all(torch.equal(started_from[k], trained[k]) for k in trained)
+    metadata = json.loads((second.adapter_dir / "ecg_lm.json").read_text())
+    assert metadata["train_config"]["init_adapter"] == str(first.adapter_dir)
+
+    other_rank = TrainConfig(**{**warm.__dict__, "lora": LoraSettings(rank=4, alpha=8)})
+    with pytest.raises(ValueError, match="rank or base differ"):
+        train_lm(splits["train"], contexts, ecg_tokenizer, tmp_path / "third", other_rank, base=str(tiny_base))
+    with pytest.raises(ValueError, match="not an ECG LM adapter"):
+        train_lm(splits["train"], contexts, ecg_tokenizer, tmp_path / "fourth",
+                 TrainConfig(**{**warm.__dict__, "init_adapter": str(tmp_path)}), base=str(tiny_base))
 
 
 def test_exact_match_is_set_equality_with_empty_truth_as_none():
