@@ -16,10 +16,10 @@ from ecg.scp_codes import NUMERIC_FEATURES
 # Measurements.to_dict() fields shown as evidence: field -> unit.
 MEASURED_FIELDS: dict[str, str] = {
     "heart_rate_bpm": "bpm", "rr_ms": "ms", "p_duration_ms": "ms", "pr_interval_ms": "ms",
-    "qrs_duration_ms": "ms", "qt_interval_ms": "ms", "qtc_bazett_ms": "ms", "qtc_fridericia_ms": "ms",
-    "qtc_framingham_ms": "ms", "qtc_hodges_ms": "ms", "p_axis_deg": "deg", "qrs_axis_deg": "deg",
-    "t_axis_deg": "deg", "rr_irregularity": "ratio", "p_wave_present_share": "fraction",
-    "sokolow_lyon_mv": "mV", "cornell_mv": "mV",
+    "qrs_duration_ms": "ms", "qrs_duration_median_lead_ms": "ms", "qt_interval_ms": "ms",
+    "qtc_bazett_ms": "ms", "qtc_fridericia_ms": "ms", "qtc_framingham_ms": "ms", "qtc_hodges_ms": "ms",
+    "p_axis_deg": "deg", "qrs_axis_deg": "deg", "t_axis_deg": "deg", "rr_irregularity": "ratio",
+    "p_wave_present_share": "fraction", "sokolow_lyon_mv": "mV", "cornell_mv": "mV",
 }
 _NORMAL_RANGES = {f.field: f for f in NUMERIC_FEATURES}
 

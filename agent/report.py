@@ -14,7 +14,8 @@ from agent.types import Report
 
 SECTIONS = ("rhythm", "rate", "intervals", "axis", "morphology", "impression")
 MORPHOLOGY_CATEGORIES = ("ectopy", "conduction", "hypertrophy", "repolarization")
-INTERVAL_FIELDS = (("pr_interval_ms", "PR"), ("qrs_duration_ms", "QRS"), ("qt_interval_ms", "QT"),
+INTERVAL_FIELDS = (("pr_interval_ms", "PR"), ("qrs_duration_ms", "QRS"),
+                   ("qrs_duration_median_lead_ms", "QRS (median lead)"), ("qt_interval_ms", "QT"),
                    ("qtc_bazett_ms", "QTc (Bazett)"))
 AXIS_FIELDS = (("p_axis_deg", "P"), ("qrs_axis_deg", "QRS"), ("t_axis_deg", "T"))
 _NORMAL_NUMERIC_SUFFIX = "_WITHIN"

@@ -104,7 +104,7 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
 CODES_WITHOUT_LUDB_DIAGNOSIS = ("2AVB", "WPW", "ALMI", "ILMI")
 LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 P_BEFORE_QRS_S = 0.5     # a P wave belongs to the QRS that follows it within this
-REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "pr_interval_ms", "p_duration_ms", "qrs_axis_deg")
+REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "qrs_duration_median_lead_ms", "pr_interval_ms", "p_duration_ms", "qrs_axis_deg")
 CONDUCTION_OR_PACING = {"CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "IVCD", "PACE"}
 WINDOW_S = 10.0
 # MIT-BIH premature-beat symbol -> the statement a window holding such a beat should make.
@@ -151,12 +151,12 @@ def _lead_waves(base: Path, extension: str) -> dict[str, list[tuple[int, int, in
 def expert_intervals(base: Path, fs: float) -> dict[str, float | None]:
     """P duration, PR and QRS (ms) from LUDB's expert delineation: per lead the median over its
     beats, then the median over the leads."""
-    per_lead: dict[str, list[float]] = {"p_duration_ms": [], "pr_interval_ms": [], "qrs_duration_ms": []}
+    per_lead: dict[str, list[float]] = {"p_duration_ms": [], "pr_interval_ms": [], "qrs_duration_median_lead_ms": []}
     for extension in LEAD_EXTENSIONS:
         waves = _lead_waves(base, extension)
         lead: dict[str, list[int]] = {name: [] for name in per_lead}
         for onset, _, offset in waves["N"]:
-            lead["qrs_duration_ms"].append(offset - onset)
+            lead["qrs_duration_median_lead_ms"].append(offset - onset)
             before = [p for p in waves["p"] if onset - P_BEFORE_QRS_S * fs <= p[1] < onset]
             if before:
                 lead["p_duration_ms"].append(before[-1][2] - before[-1][0])
@@ -247,14 +247,15 @@ def axis_labels(ludb_csv: Path) -> dict[str, str]:
 def print_findings(records: dict[str, dict], labels: dict[str, str]) -> None:
     """The measured values behind the largest disagreements: QRS width and the axis convention."""
     plain = [r for r, found in records.items() if not set(found["reference"]) & CONDUCTION_OR_PACING]
-    measured = np.array([records[r]["measured"]["qrs_duration_ms"] for r in plain
-                         if records[r]["measured"]["qrs_duration_ms"] is not None])
-    expert = np.array([records[r]["expert"]["qrs_duration_ms"] for r in plain
-                       if records[r]["expert"]["qrs_duration_ms"] is not None])
-    if measured.size and expert.size:
-        print(f"\nQRS of the {len(plain)} records without a LUDB conduction or pacing diagnosis: measured "
-              f"median {np.median(measured):.0f} ms ({(measured >= 120).sum()} at or above 120 ms); "
-              f"LUDB experts' median {np.median(expert):.0f} ms ({(expert >= 120).sum()} at or above 120 ms).")
+    expert = np.array([records[r]["expert"]["qrs_duration_median_lead_ms"] for r in plain
+                       if records[r]["expert"]["qrs_duration_median_lead_ms"] is not None])
+    for name, label in (("qrs_duration_ms", "global"), ("qrs_duration_median_lead_ms", "median lead")):
+        measured = np.array([records[r]["measured"][name] for r in plain if records[r]["measured"][name] is not None])
+        if measured.size and expert.size:
+            print(f"\nQRS of the {len(plain)} records without a LUDB conduction or pacing diagnosis: measured "
+                  f"({label}) median {np.median(measured):.0f} ms ({(measured >= 120).sum()} at or above 120 ms); "
+                  f"LUDB experts' median lead: median {np.median(expert):.0f} ms ({(expert >= 120).sum()} at or "
+                  "above 120 ms).")
     print("\nMeasured QRS axis by LUDB axis label (deg): label, records, 10th / 50th / 90th percentile")
     for label in sorted(set(labels[r] for r in records)):
         axes = [records[r]["measured"]["qrs_axis_deg"] for r in records if labels[r] == label]

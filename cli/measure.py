@@ -19,6 +19,7 @@ TABLE_ROWS = (
     ("p_duration_ms", "P duration", "ms", 0),
     ("pr_interval_ms", "PR interval", "ms", 0),
     ("qrs_duration_ms", "QRS duration", "ms", 0),
+    ("qrs_duration_median_lead_ms", "QRS duration (median lead)", "ms", 0),
     ("qt_interval_ms", "QT interval", "ms", 0),
     ("qtc_bazett_ms", "QTc Bazett", "ms", 0),
     ("qtc_fridericia_ms", "QTc Fridericia", "ms", 0),

@@ -10,6 +10,7 @@ stay undetermined.
 from __future__ import annotations
 
 from ecg import thresholds as t
+from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Statement, Unmeasured, all_of, check, first, statement
 from ecg.criteria_rhythm import nn_irregularity
 from ecg.measurements import Beat, Measurements
@@ -28,10 +29,6 @@ def rsr_prime(m: Measurements, lead: str) -> Criterion:
     return check(f"per_lead.{lead}.r_prime_present", value, "==", t.RSR_PRIME_PATTERN, (lead,))
 
 
-def _qrs(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion:
-    return check("qrs_duration_ms", m.qrs_duration_ms, comparison, threshold)
-
-
 def right_bundle_morphology(m: Measurements) -> Criterion:
     """rSR' in V1 or V2, or else a predominantly positive QRS in V1."""
     return first(rsr_prime(m, "V1"), rsr_prime(m, "V2"), net_qrs(m, "V1", ">"))
@@ -45,7 +42,7 @@ def left_bundle_morphology(m: Measurements) -> list[Criterion] | Criterion:
 
 
 def _incomplete_range(m: Measurements) -> list[Criterion] | Criterion:
-    return all_of(_qrs(m, ">=", t.INCOMPLETE_BBB_MIN_QRS_MS), _qrs(m, "<", t.COMPLETE_BBB_MIN_QRS_MS))
+    return all_of(qrs_check(m, ">=", t.INCOMPLETE_BBB_MIN_QRS_MS), qrs_check(m, "<", t.COMPLETE_BBB_MIN_QRS_MS))
 
 
 def first_degree_av_block(m: Measurements) -> Outcome:
@@ -100,11 +97,11 @@ def pre_excitation(m: Measurements) -> Outcome:
     return statement("WPW", [
         check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
         check("pr_interval_ms", m.pr_interval_ms, "<", t.WPW_PR_BELOW_MS),
-        _qrs(m, ">=", t.WPW_MIN_QRS_MS)])
+        qrs_check(m, ">=", t.WPW_MIN_QRS_MS)])
 
 
 def complete_rbbb(m: Measurements) -> Outcome:
-    return statement("CRBBB", [_qrs(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), right_bundle_morphology(m)])
+    return statement("CRBBB", [qrs_check(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), right_bundle_morphology(m)])
 
 
 def incomplete_rbbb(m: Measurements) -> Outcome:
@@ -112,7 +109,7 @@ def incomplete_rbbb(m: Measurements) -> Outcome:
 
 
 def complete_lbbb(m: Measurements) -> Outcome:
-    return statement("CLBBB", [_qrs(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), left_bundle_morphology(m)])
+    return statement("CLBBB", [qrs_check(m, ">=", t.COMPLETE_BBB_MIN_QRS_MS), left_bundle_morphology(m)])
 
 
 def incomplete_lbbb(m: Measurements) -> Outcome:
@@ -123,14 +120,14 @@ def left_anterior_fascicular_block(m: Measurements) -> Outcome:
     return statement("LAFB", [
         check("qrs_axis_deg", m.qrs_axis_deg, "<=", t.LAFB_AXIS_MAX_DEG),
         check("qrs_axis_deg", m.qrs_axis_deg, ">=", t.AXIS_LEFT_MIN_DEG),
-        _qrs(m, "<", t.FASCICULAR_BLOCK_MAX_QRS_MS),
+        qrs_check(m, "<", t.FASCICULAR_BLOCK_MAX_QRS_MS),
         net_qrs(m, "aVL", ">"), net_qrs(m, "III", "<")])
 
 
 def left_posterior_fascicular_block(m: Measurements) -> Outcome:
     return statement("LPFB", [
         check("qrs_axis_deg", m.qrs_axis_deg, ">", t.LPFB_AXIS_MIN_DEG),
-        _qrs(m, "<", t.FASCICULAR_BLOCK_MAX_QRS_MS),
+        qrs_check(m, "<", t.FASCICULAR_BLOCK_MAX_QRS_MS),
         net_qrs(m, "I", "<"), net_qrs(m, "III", ">")])
 
 
@@ -141,7 +138,7 @@ def intraventricular_conduction_delay(m: Measurements) -> Outcome:
     """A wide QRS that matches no bundle-branch block."""
     if any(isinstance(rule(m), Statement) for rule in BUNDLE_BRANCH_RULES):
         return None
-    return statement("IVCD", [_qrs(m, ">", t.IVCD_QRS_ABOVE_MS)])
+    return statement("IVCD", [qrs_check(m, ">", t.IVCD_QRS_ABOVE_MS)])
 
 
 RULES = (first_degree_av_block, second_degree_av_block, third_degree_av_block, pre_excitation,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ecg import thresholds as t
+from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Unmeasured, check, first, statement
 from ecg.criteria_axis import wrapped_axis
 from ecg.measurements import Measurements
@@ -76,7 +77,7 @@ def right_ventricular_hypertrophy(m: Measurements) -> Outcome:
     """Right axis deviation with an RVH voltage criterion, the QRS not widened by a bundle-branch block."""
     return statement("RVH", [
         check("qrs_axis_deg", wrapped_axis(m.qrs_axis_deg), ">", t.AXIS_NORMAL_MAX_DEG),
-        check("qrs_duration_ms", m.qrs_duration_ms, "<", t.COMPLETE_BBB_MIN_QRS_MS),
+        qrs_check(m, "<", t.COMPLETE_BBB_MIN_QRS_MS),
         rvh_voltage(m)])
 
 

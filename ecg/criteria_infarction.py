@@ -4,12 +4,14 @@ Myocardial Infarction: pathological Q waves in two contiguous leads, without QRS
 A lead has a pathological Q wave when its initial negative QRS deflection (or QS complex) lasts
 at least 30 ms and is at least 0.1 mV deep; in V2-V3 any Q wave of at least 20 ms counts. Two
 leads are contiguous when they are neighbours in the limb sequence (I-aVL, II-III-aVF) or in the
-precordial sequence V1-V6. Not applied with a QRS of 120 ms or more (bundle-branch block).
+precordial sequence V1-V6. Not applied with a median-lead QRS of 120 ms or more (bundle-branch
+block).
 """
 
 from __future__ import annotations
 
 from ecg import thresholds as t
+from ecg.criteria_qrs import too_wide_for
 from ecg.criteria_types import Criterion, Outcome, Undetermined, Unmeasured, all_of, check, first, statement
 from ecg.measurements import Measurements
 
@@ -79,8 +81,7 @@ RULES = (inferior_mi, anteroseptal_mi, anterior_mi, anterolateral_mi, lateral_mi
 
 def results(m: Measurements) -> list[Outcome]:
     """Every Q-wave statement, or all undetermined when a wide QRS confounds Q waves."""
-    if m.qrs_duration_ms is not None and m.qrs_duration_ms >= t.COMPLETE_BBB_MIN_QRS_MS.value:
-        reason = (f"not applied: QRS {m.qrs_duration_ms:.0f} ms >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms "
-                  "confounds Q waves")
+    reason = too_wide_for(m, "confounds Q waves")
+    if reason:
         return [Undetermined(code, reason=reason) for code in CODES]
     return [rule(m) for rule in RULES]

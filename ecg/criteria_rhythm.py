@@ -7,6 +7,7 @@ import math
 from statistics import fmean
 
 from ecg import thresholds as t
+from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Statement, check, statement
 from ecg.measurements import Beat, Measurements
 
@@ -93,7 +94,7 @@ def supraventricular_tachycardia(m: Measurements) -> Outcome:
     """A regular narrow-QRS tachycardia without P waves before most beats."""
     return statement("SVTAC", [
         check("heart_rate_bpm", m.heart_rate_bpm, ">", t.TACHYCARDIA_ABOVE_BPM),
-        check("qrs_duration_ms", m.qrs_duration_ms, "<", t.COMPLETE_BBB_MIN_QRS_MS),
+        qrs_check(m, "<", t.COMPLETE_BBB_MIN_QRS_MS),
         check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE),
         check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), "<", t.AF_MIN_RR_IRREGULARITY)])
 

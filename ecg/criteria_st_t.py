@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ecg import thresholds as t
+from ecg.criteria_qrs import too_wide_for
 from ecg.criteria_types import Criterion, Outcome, Undetermined, Unmeasured, all_of, check, statement
 from ecg.measurements import LeadMeasurements, Measurements
 
@@ -56,10 +57,7 @@ CRITERIA: dict[str, LeadCriterion] = {"STE_": st_elevation_in, "STD_": st_depres
 def repolarisation_not_applicable(m: Measurements) -> str:
     """Why ST-T criteria do not apply to this ECG ("" when they do): a QRS wide enough to make
     repolarisation changes secondary."""
-    if m.qrs_duration_ms is not None and m.qrs_duration_ms >= t.COMPLETE_BBB_MIN_QRS_MS.value:
-        return (f"not applied: QRS {m.qrs_duration_ms:.0f} ms >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms makes "
-                "ST-T changes secondary")
-    return ""
+    return too_wide_for(m, "makes ST-T changes secondary")
 
 
 def in_lead(m: Measurements, code: str, lead: str) -> Criterion | list[Criterion]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 from ecg.delineate import Fiducials, isoelectric_level
 from ecg.measurements import LeadMeasurements
@@ -15,6 +16,12 @@ R_PRIME_MIN_MV = 0.05            # each positive wave of an rSR' reaches at leas
 R_PRIME_NOTCH_MV = 0.1           # ... and the dip between them goes this far below the smaller one
 T_SKIP_AFTER_QRS_S = 0.04        # the T amplitude is looked for this long after the J point on
 Q_AFTER_R_MV = 0.02              # a negative wave after a positive one this tall is an S, not a Q
+# A lead's own QRS: where its slope (8 ms moving average) exceeds 3.5% of its largest, inside the
+# global QRS. Chosen on the odd LUDB ids against the experts' per-lead QRS (median over leads),
+# paced records left out: mean/SD -0.9/8.8 ms there, -1.0/6.8 on the even ids (3, 3.5, 4, 4.5 and
+# 5%, and 0-20 ms of margin outside the global QRS tried).
+LEAD_QRS_SLOPE_FRACTION = 0.035
+LEAD_QRS_SMOOTHING_S = 0.008
 
 
 def lead_measurements(beat: np.ndarray, f: Fiducials, fs: float) -> list[LeadMeasurements]:
@@ -45,6 +52,7 @@ def lead_measurements(beat: np.ndarray, f: Fiducials, fs: float) -> list[LeadMea
             qrs_area_mvms=float(qrs.sum() * ms),
             r_prime_present=_has_r_prime(qrs),
             q_duration_ms=_q_duration(qrs, r_at if r > 0 else qrs.size - 1) * ms,
+            qrs_duration_ms=_own_qrs_samples(qrs, fs) * ms,
         ))
     return values
 
@@ -84,6 +92,18 @@ def _q_duration(qrs: np.ndarray, r_at: int) -> int:
         return 0
     back_up = np.flatnonzero(head[negative[0]:] >= 0)
     return int(negative[0] + back_up[0]) if back_up.size else int(head.size)
+
+
+def _own_qrs_samples(qrs: np.ndarray, fs: float) -> int:
+    """Samples from the first to the last point where this lead's smoothed slope is above
+    LEAD_QRS_SLOPE_FRACTION of its largest within the global QRS (0 for a flat lead)."""
+    if qrs.size < 2:
+        return 0
+    slope = np.abs(np.gradient(uniform_filter1d(qrs, max(1, int(LEAD_QRS_SMOOTHING_S * fs)))))
+    if slope.max() <= 0:
+        return 0
+    steep = np.flatnonzero(slope > LEAD_QRS_SLOPE_FRACTION * slope.max())
+    return int(steep[-1] - steep[0])
 
 
 def _has_r_prime(qrs: np.ndarray) -> bool:

@@ -70,6 +70,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     _rhythm(result, beats, fs)
     if int(beats.dominant.sum()) < MIN_BEATS:
         result.notes["qrs_duration_ms"] = f"fewer than {MIN_BEATS} complete beats of one kind"
+        result.notes["qrs_duration_median_lead_ms"] = result.notes["qrs_duration_ms"]
         return result, None
     template = median_beat(beats.epochs, beats.dominant)
     rr = np.diff(beats.r_peaks)
@@ -248,12 +249,14 @@ def _in_band_noise_power(segment: np.ndarray, fs: float) -> np.ndarray:
 def _waves(result: Measurements, template: np.ndarray, leads: list[str], f: Fiducials, fs: float) -> None:
     """Per-lead amplitudes, axes and voltage criteria from the representative beat."""
     if f.qrs_onset is None or f.qrs_offset is None:
+        result.notes["qrs_duration_median_lead_ms"] = "no QRS boundaries found on the representative beat"
         return
     per_lead = lead_measurements(template, f, fs)
     if "p_duration_ms" in result.notes:
         for values in per_lead:
             values.p_amplitude_mv = None
     result.per_lead = dict(zip(leads, per_lead))
+    result.qrs_duration_median_lead_ms = float(np.median([values.qrs_duration_ms for values in per_lead]))
     for name, wave in (("p_axis_deg", "p"), ("qrs_axis_deg", "qrs"), ("t_axis_deg", "t")):
         if name in result.notes:
             continue

@@ -26,6 +26,7 @@ class LeadMeasurements:
     qrs_area_mvms: float | None = None    # net QRS area, for axis and bundle-branch morphology
     r_prime_present: bool | None = None   # rSR' / M-shaped QRS
     q_duration_ms: float | None = None    # initial negative QRS deflection (0 without one; a QS complex's)
+    qrs_duration_ms: float | None = None  # this lead's own QRS, inside the global one
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Measurements:
     p_duration_ms: float | None = None
     pr_interval_ms: float | None = None
     qrs_duration_ms: float | None = None
+    qrs_duration_median_lead_ms: float | None = None  # median of the leads' own QRS (what criteria read)
     qt_interval_ms: float | None = None
     qtc_bazett_ms: float | None = None
     qtc_fridericia_ms: float | None = None

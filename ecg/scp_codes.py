@@ -49,7 +49,7 @@ NUMERIC_FEATURES: tuple[NumericFeature, ...] = (
     NumericFeature("rr interval", "rr_ms", "RR", t.RR_NORMAL_MIN_MS, t.RR_NORMAL_MAX_MS),
     NumericFeature("p duration", "p_duration_ms", "PDUR", None, t.P_DURATION_NORMAL_MAX_MS),
     NumericFeature("pr interval", "pr_interval_ms", "PR", t.PR_NORMAL_MIN_MS, t.PR_NORMAL_MAX_MS),
-    NumericFeature("qrs duration", "qrs_duration_ms", "QRSDUR", t.QRS_NORMAL_MIN_MS, t.QRS_NORMAL_MAX_MS),
+    NumericFeature("qrs duration", "qrs_duration_median_lead_ms", "QRSDUR", t.QRS_NORMAL_MIN_MS, t.QRS_NORMAL_MAX_MS),
     NumericFeature("qt interval", "qt_interval_ms", "QT", t.QT_NORMAL_MIN_MS, t.QT_NORMAL_MAX_MS),
     NumericFeature("qt corrected", "qtc_bazett_ms", "QTC", t.QTC_NORMAL_MIN_MS, t.QTC_NORMAL_MAX_MS),
 )

@@ -119,16 +119,18 @@ FIRST_DEGREE_AVB_PR_ABOVE_MS = Threshold(
     "a PR interval above this with 1:1 conduction is first-degree AV block")
 COMPLETE_BBB_MIN_QRS_MS = Threshold(
     "complete_bbb_min_qrs_ms", 120.0, "ms", SURAWICZ_2009,
-    "QRS duration at or above which a bundle-branch block is complete")
+    "QRS duration (median lead) at or above which a bundle-branch block is complete")
 INCOMPLETE_BBB_MIN_QRS_MS = Threshold(
     "incomplete_bbb_min_qrs_ms", 110.0, "ms", SURAWICZ_2009,
-    "QRS duration at or above which (and below the complete limit) a bundle-branch block is incomplete")
+    "QRS duration (median lead) at or above which (and below the complete limit) a bundle-branch "
+    "block is incomplete")
 IVCD_QRS_ABOVE_MS = Threshold(
     "ivcd_qrs_above_ms", 110.0, "ms", SURAWICZ_2009,
-    "a QRS above this without bundle-branch-block morphology is a non-specific conduction delay")
+    "a QRS (median lead) above this without bundle-branch-block morphology is a non-specific "
+    "conduction delay")
 FASCICULAR_BLOCK_MAX_QRS_MS = Threshold(
     "fascicular_block_max_qrs_ms", 120.0, "ms", SURAWICZ_2009,
-    "fascicular blocks require a QRS shorter than this")
+    "fascicular blocks require a QRS (median lead) shorter than this")
 LAFB_AXIS_MAX_DEG = Threshold(
     "lafb_axis_max_deg", -45.0, "deg", SURAWICZ_2009,
     "LAFB needs a frontal QRS axis between -90 deg and this")
@@ -157,7 +159,7 @@ WPW_MIN_QRS_MS = Threshold(
     "wpw_min_qrs_ms", 110.0, "ms",
     f"{SURAWICZ_2009} (who give > 120 ms in adults); lowered to their incomplete-block limit as a "
     f"{PROJECT_CHOICE}, since pre-excitation is often partial",
-    "QRS duration at or above which a short PR counts as pre-excitation")
+    "QRS duration (median lead) at or above which a short PR counts as pre-excitation")
 
 # --- Frontal QRS axis (ECG-QA's ranges) ----------------------------------------------------------
 
@@ -255,8 +257,8 @@ P_DURATION_NORMAL_MAX_MS = Threshold("p_duration_normal_max_ms", 120.0, "ms", EC
                                      "longest normal P wave")
 PR_NORMAL_MIN_MS = Threshold("pr_normal_min_ms", 120.0, "ms", ECGQA_2023, "shortest normal PR interval")
 PR_NORMAL_MAX_MS = Threshold("pr_normal_max_ms", 200.0, "ms", ECGQA_2023, "longest normal PR interval")
-QRS_NORMAL_MIN_MS = Threshold("qrs_normal_min_ms", 60.0, "ms", ECGQA_2023, "shortest normal QRS")
-QRS_NORMAL_MAX_MS = Threshold("qrs_normal_max_ms", 110.0, "ms", ECGQA_2023, "longest normal QRS")
+QRS_NORMAL_MIN_MS = Threshold("qrs_normal_min_ms", 60.0, "ms", ECGQA_2023, "shortest normal QRS (median lead)")
+QRS_NORMAL_MAX_MS = Threshold("qrs_normal_max_ms", 110.0, "ms", ECGQA_2023, "longest normal QRS (median lead)")
 QT_NORMAL_MIN_MS = Threshold("qt_normal_min_ms", 330.0, "ms", ECGQA_2023, "shortest normal QT interval")
 QT_NORMAL_MAX_MS = Threshold("qt_normal_max_ms", 430.0, "ms", ECGQA_2023, "longest normal QT interval")
 QTC_NORMAL_MIN_MS = Threshold("qtc_normal_min_ms", 330.0, "ms", ECGQA_2023,

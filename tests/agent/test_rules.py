@@ -41,7 +41,7 @@ def test_numeric_questions_follow_the_measured_values(example_hea):
                        ["rr interval", "qrs duration", "qt interval"])
     m = agent.context(example_hea).measurements
     assert (m.rr_ms > 1200) == ("rr interval" in answer.answer)   # ECG-QA range 600-1200 ms
-    assert (m.qrs_duration_ms > 110) == ("qrs duration" in answer.answer)
+    assert (m.qrs_duration_median_lead_ms > 110) == ("qrs duration" in answer.answer)
     assert "m:rr_ms" in [e["id"] for e in answer.evidence[:6]]
 
 
@@ -150,9 +150,9 @@ def test_lead_specific_answer_shows_the_values_that_fail_the_criterion():
 
 
 def test_lead_specific_st_t_is_not_sure_with_a_wide_qrs():
-    m = normal({"V2": {"st_j_mv": 0.4}}, qrs_duration_ms=150.0)
+    m = normal({"V2": {"st_j_mv": 0.4}}, qrs_duration_median_lead_ms=150.0)
     found = decide([context(m)], "Does this ECG show ST elevation in lead V2?", VERIFY)
-    assert found.answer == ["not sure"] and "QRS 150 ms" in found.text
+    assert found.answer == ["not sure"] and "QRS (median lead) 150 ms" in found.text
 
 
 def test_which_leads_show_an_st_t_change():

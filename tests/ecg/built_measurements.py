@@ -11,7 +11,8 @@ NORMAL_NUMERIC = {"RR_WITHIN", "PDUR_WITHIN", "PR_WITHIN", "QRSDUR_WITHIN", "QT_
 def lead(**values) -> LeadMeasurements:
     """An unremarkable lead: dominant R, small S, upright T, isoelectric ST."""
     normal = dict(p_amplitude_mv=0.1, q_amplitude_mv=-0.05, r_amplitude_mv=1.0, s_amplitude_mv=-0.3,
-                  t_amplitude_mv=0.3, st_j_mv=0.0, st_j60_mv=0.02, qrs_area_mvms=20.0, r_prime_present=False, q_duration_ms=15.0)
+                  t_amplitude_mv=0.3, st_j_mv=0.0, st_j60_mv=0.02, qrs_area_mvms=20.0, r_prime_present=False, q_duration_ms=15.0,
+                  qrs_duration_ms=90.0)
     return LeadMeasurements(**(normal | values))
 
 
@@ -27,7 +28,7 @@ def normal(per_lead: dict[str, dict] | None = None, **fields) -> Measurements:
     leads = {name: lead(**(per_lead or {}).get(name, {})) for name in LEADS}
     values = dict(source="hand-built", fs=500.0, leads=LEADS, heart_rate_bpm=70.6, rr_ms=850.0,
                   rr_sd_ms=10.0, rr_irregularity=0.02, p_duration_ms=100.0, pr_interval_ms=160.0,
-                  qrs_duration_ms=90.0, qt_interval_ms=380.0, qtc_bazett_ms=412.0, qtc_fridericia_ms=401.0,
+                  qrs_duration_ms=110.0, qrs_duration_median_lead_ms=90.0, qt_interval_ms=380.0, qtc_bazett_ms=412.0, qtc_fridericia_ms=401.0,
                   qtc_framingham_ms=402.0, qtc_hodges_ms=405.0, p_axis_deg=50.0, qrs_axis_deg=40.0,
                   t_axis_deg=40.0, sokolow_lyon_mv=2.0, cornell_mv=1.2, n_beats=12,
                   p_wave_present_share=1.0, atrial_rate_bpm=70.6, per_lead=leads, beats=sinus_beats())

@@ -108,7 +108,7 @@ def test_atrial_flutter_from_the_atrial_rate(rate, flutter):
     (100.1, 90.0, 0.0, 10.0, True), (100.0, 90.0, 0.0, 10.0, False), (130.0, 120.0, 0.0, 10.0, False),
     (130.0, 90.0, 0.5, 10.0, False), (130.0, 90.0, 0.0, 200.0, False), (130.0, 90.0, None, 10.0, False)])
 def test_supraventricular_tachycardia(rate, qrs, share, spread, svt):
-    m = normal(heart_rate_bpm=rate, qrs_duration_ms=qrs, p_wave_present_share=share,
+    m = normal(heart_rate_bpm=rate, qrs_duration_median_lead_ms=qrs, p_wave_present_share=share,
                beats=sinus_beats(rr_ms=450.0, spread_ms=spread))
     assert ("SVTAC" in codes(m)) is svt
 
@@ -133,9 +133,9 @@ def test_ectopic_and_paced_beat_counts(field, code):
 
 def test_paced_rhythm_suppresses_qrs_and_st_criteria():
     wide_lbbb = {"V1": {"qrs_area_mvms": -40.0}, "II": {"st_j_mv": 0.3}, "III": {"st_j_mv": 0.3}}
-    unpaced = normal(wide_lbbb, qrs_duration_ms=100.0, qrs_axis_deg=40.0)
+    unpaced = normal(wide_lbbb, qrs_duration_median_lead_ms=100.0, qrs_axis_deg=40.0)
     assert "STE_" in codes(unpaced)
-    paced = replace(normal(wide_lbbb, qrs_duration_ms=160.0), paced_beats=7, n_beats=12)
+    paced = replace(normal(wide_lbbb, qrs_duration_median_lead_ms=160.0), paced_beats=7, n_beats=12)
     assert paced_dominant(paced)
     found = codes(paced)
     assert "PACE" in found and not found & {"CLBBB", "IVCD", "STE_", "VCLVH"}
@@ -165,12 +165,12 @@ BUNDLE = {"CRBBB", "IRBBB", "CLBBB", "ILBBB", "IVCD"}
     (NEITHER_SHAPE, 130.0, {"IVCD"}), (NEITHER_SHAPE, 110.1, {"IVCD"}), (NEITHER_SHAPE, 110.0, set()),
 ])
 def test_bundle_branch_blocks_and_ivcd(shape, qrs, expected):
-    assert codes(normal(shape, qrs_duration_ms=qrs)) & BUNDLE == expected
+    assert codes(normal(shape, qrs_duration_median_lead_ms=qrs)) & BUNDLE == expected
 
 
 def test_unmeasured_morphology_never_gives_a_bundle_branch_block():
     unknown = {name: {"qrs_area_mvms": None, "r_prime_present": None} for name in LEADS}
-    assert codes(normal(unknown, qrs_duration_ms=140.0)) & BUNDLE == {"IVCD"}
+    assert codes(normal(unknown, qrs_duration_median_lead_ms=140.0)) & BUNDLE == {"IVCD"}
 
 
 LAFB_SHAPE = {"aVL": {"qrs_area_mvms": 25.0}, "III": {"qrs_area_mvms": -25.0}}
@@ -185,7 +185,7 @@ LPFB_SHAPE = {"I": {"qrs_area_mvms": -25.0}, "III": {"qrs_area_mvms": 25.0}}
     (120.0, 119.9, LPFB_SHAPE, {"LPFB", "RAD"}), (120.0, 100.0, {}, {"RAD"}),
 ])
 def test_fascicular_blocks(axis, qrs, shape, expected):
-    found = codes(normal(shape, qrs_axis_deg=axis, qrs_duration_ms=qrs))
+    found = codes(normal(shape, qrs_axis_deg=axis, qrs_duration_median_lead_ms=qrs))
     assert found & {"LAFB", "LPFB", "LAD", "RAD", "MID"} == expected
 
 
@@ -283,7 +283,7 @@ def test_t_inversion_needs_a_dominant_r_wave(t_amplitude, r, inverted):
 
 
 def test_st_t_criteria_are_not_applied_to_a_wide_qrs():
-    m = normal({name: {"st_j_mv": 0.3} for name in ("II", "III")}, qrs_duration_ms=120.0)
+    m = normal({name: {"st_j_mv": 0.3} for name in ("II", "III")}, qrs_duration_median_lead_ms=120.0)
     assert not groups(m, "STE_")
 
 
@@ -330,7 +330,7 @@ def test_unknown_numeric_feature_is_an_ecg_error():
 
 
 def test_numeric_statements_follow_the_ranges():
-    found = codes(normal(rr_ms=1200.0, qrs_duration_ms=50.0, qtc_bazett_ms=None))
+    found = codes(normal(rr_ms=1200.0, qrs_duration_median_lead_ms=50.0, qtc_bazett_ms=None))
     assert {"RR_ABOVE", "QRSDUR_BELOW"} <= found
     assert not found & {"QTC_BELOW", "QTC_WITHIN", "QTC_ABOVE"}
 
@@ -353,7 +353,7 @@ lead_values = st.builds(
 def test_every_statement_is_known_and_every_evidence_holds(hr, pr, qrs, qtc, axis, share, irregularity,
                                                           sokolow, paced, per_lead):
     m = Measurements(source="random", fs=500.0, leads=LEADS, heart_rate_bpm=hr, pr_interval_ms=pr,
-                     qrs_duration_ms=qrs, qtc_bazett_ms=qtc, qrs_axis_deg=axis, p_wave_present_share=share,
+                     qrs_duration_median_lead_ms=qrs, qtc_bazett_ms=qtc, qrs_axis_deg=axis, p_wave_present_share=share,
                      rr_irregularity=irregularity, sokolow_lyon_mv=sokolow, paced_beats=paced, n_beats=12,
                      per_lead=per_lead, beats=sinus_beats())
     found = evaluate(m)

@@ -64,7 +64,7 @@ def test_sinus_rhythm_has_no_av_block():
     (100.0, 130.0, PRESENT), (119.9, 110.0, PRESENT), (120.0, 130.0, ABSENT), (100.0, 109.9, ABSENT),
     (None, 130.0, UNDETERMINED)])
 def test_wpw_pattern_is_a_short_pr_with_a_wide_qrs(pr, qrs, expected):
-    assert status(normal(pr_interval_ms=pr, qrs_duration_ms=qrs), "WPW") == expected
+    assert status(normal(pr_interval_ms=pr, qrs_duration_median_lead_ms=qrs), "WPW") == expected
 
 
 # --- right ventricular hypertrophy ----------------------------------------------------------------
@@ -80,7 +80,7 @@ def test_wpw_pattern_is_a_short_pr_with_a_wide_qrs(pr, qrs, expected):
     (110.0, 90.0, {"r_amplitude_mv": None}, {}, UNDETERMINED),
 ])
 def test_right_ventricular_hypertrophy(axis, qrs, v1, v5, expected):
-    m = normal({"V1": v1, "V5": v5, "V6": v5}, qrs_axis_deg=axis, qrs_duration_ms=qrs)
+    m = normal({"V1": v1, "V5": v5, "V6": v5}, qrs_axis_deg=axis, qrs_duration_median_lead_ms=qrs)
     assert status(m, "RVH") == expected
 
 
@@ -118,7 +118,7 @@ def test_q_wave_evidence_names_duration_depth_leads_and_the_universal_definition
 
 
 def test_q_waves_are_undetermined_with_a_wide_qrs_or_a_missing_lead():
-    wide = normal({"II": q(), "aVF": q()}, qrs_duration_ms=130.0)
+    wide = normal({"II": q(), "aVF": q()}, qrs_duration_median_lead_ms=130.0)
     assert status(wide, "IMI") == UNDETERMINED and "confounds Q waves" in evaluate_all(wide)["IMI"].reason
     m = normal({"II": q()})
     del m.per_lead["aVF"], m.per_lead["III"]
@@ -144,6 +144,15 @@ def test_q_duration_per_lead(waves, expected_ms):
     beat, fiducials = one_lead_beat(*waves)
     (values,) = lead_measurements(beat, fiducials, 500.0)
     assert values.q_duration_ms == pytest.approx(expected_ms)
+
+
+def test_each_lead_reports_its_own_qrs_inside_the_global_one():
+    """A 60 ms R-s in the middle of a 120 ms global QRS (30 ms of flat lead on each side)."""
+    own = np.concatenate([np.zeros(15), hann_pulse(20), -0.3 * hann_pulse(10), np.zeros(15)])
+    beat = np.concatenate([np.zeros(50), own, np.zeros(100)])
+    fiducials = Fiducials(qrs_onset=50, qrs_offset=50 + own.size - 1)
+    wide, flat = lead_measurements(np.stack([beat, np.zeros_like(beat)]), fiducials, 500.0)
+    assert wide.qrs_duration_ms == pytest.approx(60.0, abs=6.0) and flat.qrs_duration_ms == 0.0
 
 
 # --- end to end: a synthetic 12-lead ECG with inferior Q waves ------------------------------------

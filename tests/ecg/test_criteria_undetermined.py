@@ -40,7 +40,7 @@ def test_first_degree_av_block_is_undetermined_without_a_pr_interval():
 
 
 def test_paced_rhythm_leaves_qrs_hypertrophy_and_st_t_codes_undetermined():
-    paced = replace(normal(qrs_duration_ms=160.0), paced_beats=10, n_beats=12)
+    paced = replace(normal(qrs_duration_median_lead_ms=160.0), paced_beats=10, n_beats=12)
     for code in ("1AVB", "CLBBB", "VCLVH", "STE_", "INVT", "LNGQT"):
         found = evaluate_all(paced)[code]
         assert found.status == UNDETERMINED and found.reason.startswith("not applied: paced rhythm (10 of 12")
@@ -78,8 +78,8 @@ def test_st_elevation_by_lead_group_with_missing_leads(missing, elevated, expect
 
 
 def test_st_t_codes_are_undetermined_with_a_wide_qrs():
-    found = evaluate_all(normal(qrs_duration_ms=130.0))["STD_"]
-    assert found.status == UNDETERMINED and "QRS 130 ms >= 120 ms" in found.reason
+    found = evaluate_all(normal(qrs_duration_median_lead_ms=130.0))["STD_"]
+    assert found.status == UNDETERMINED and "QRS (median lead) 130 ms >= 120 ms" in found.reason
 
 
 def test_t_inversion_needs_r_and_s_measured():
@@ -125,7 +125,7 @@ lead_values = st.builds(
 def test_every_code_gets_exactly_one_status_consistent_with_evaluate(hr, pr, qrs, axis, share, atrial, paced,
                                                                     per_lead):
     m = Measurements(source="random", fs=500.0, leads=LEADS, heart_rate_bpm=hr, pr_interval_ms=pr,
-                     qrs_duration_ms=qrs, qrs_axis_deg=axis, p_wave_present_share=share, atrial_rate_bpm=atrial,
+                     qrs_duration_median_lead_ms=qrs, qrs_axis_deg=axis, p_wave_present_share=share, atrial_rate_bpm=atrial,
                      paced_beats=paced, n_beats=12, per_lead=per_lead, beats=sinus_beats())
     assessed = evaluate_all(m)
     assert list(assessed) == list(STATEMENTS)

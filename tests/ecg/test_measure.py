@@ -227,3 +227,29 @@ def test_an_unusable_lead_is_left_out_with_a_note(regular):
 def test_a_record_of_pure_noise_is_too_noisy():
     m = _measure(np.random.default_rng(5).normal(0.0, 1.0, (12, 5000)))
     assert m.qrs_duration_ms is None and "too noisy" in m.notes["n_beats"]
+
+
+def _experts_median_lead_qrs_ms(record: str) -> float:
+    """LUDB's cardiologists' QRS: per lead the median over the annotated beats, then over the leads."""
+    import wfdb
+
+    per_lead = []
+    for lead in ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6"):
+        annotation = wfdb.rdann(str(LUDB / record), lead)
+        marks = list(zip(annotation.symbol, annotation.sample))
+        spans = [marks[i + 1][1] - marks[i - 1][1] for i in range(1, len(marks) - 1)
+                 if marks[i][0] == "N" and marks[i - 1][0] == "(" and marks[i + 1][0] == ")"]
+        per_lead.append(float(np.median(spans)) * 2.0)  # 500 Hz
+    return float(np.median(per_lead))
+
+
+# ludb.csv: 44 complete LBBB; 62 sinus rhythm only, its global QRS (122 ms) as wide as a complete block's
+@pytest.mark.parametrize("record, block", [("2", False), ("44", True), ("62", False)])
+def test_the_median_lead_qrs_is_the_experts_and_decides_bundle_branch_block(record, block):
+    from ecg.criteria import evaluate
+
+    m = measure(read_ecg(LUDB / f"{record}.hea"))
+    assert m.qrs_duration_median_lead_ms == pytest.approx(_experts_median_lead_qrs_ms(record), abs=10)
+    assert m.qrs_duration_median_lead_ms < m.qrs_duration_ms  # the global QRS spans every lead's
+    bundle_branch = {s.code for s in evaluate(m)} & {"CLBBB", "ILBBB", "CRBBB", "IRBBB", "IVCD"}
+    assert bundle_branch == ({"CLBBB"} if block else set())

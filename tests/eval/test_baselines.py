@@ -31,7 +31,7 @@ def test_majority_answers_each_templates_most_frequent_set():
 
 def summary(statements=(), **values):
     """What measured_summary returns, reduced to what the rules read."""
-    fields = {"rr_ms": None, "p_duration_ms": None, "pr_interval_ms": None, "qrs_duration_ms": None,
+    fields = {"rr_ms": None, "p_duration_ms": None, "pr_interval_ms": None, "qrs_duration_median_lead_ms": None,
               "qt_interval_ms": None, "qtc_bazett_ms": None}
     fields.update(values)
     fields["statements"] = [{"name": name} for name in statements]
@@ -40,8 +40,8 @@ def summary(statements=(), **values):
 
 def test_numeric_comparison_by_hand():
     # ECG-QA ranges: RR 600-1000 ms, QRS 60-110 ms, QT 330-430 ms, PR 120-200 ms
-    first = summary(rr_ms=1200.0, qrs_duration_ms=130.0, qt_interval_ms=400.0, pr_interval_ms=150.0)
-    second = summary(rr_ms=800.0, qrs_duration_ms=120.0, qt_interval_ms=450.0, pr_interval_ms=None)
+    first = summary(rr_ms=1200.0, qrs_duration_median_lead_ms=130.0, qt_interval_ms=400.0, pr_interval_ms=150.0)
+    second = summary(rr_ms=800.0, qrs_duration_median_lead_ms=120.0, qt_interval_ms=450.0, pr_interval_ms=None)
     assert numeric_comparison(first, second, ("abnormal", "normal")) == ["rr interval"]        # 68
     assert numeric_comparison(first, second, ("normal", "abnormal")) == ["qt interval"]        # 69
     assert numeric_comparison(first, second, ("abnormal", "abnormal")) == ["qrs duration"]     # 70

@@ -86,7 +86,7 @@ def test_not_ludb_csv_is_an_ecg_error(tmp_path):
 
 
 def test_measured_labels_and_range_questions_follow_ecgqa_ranges():
-    m = {"rr_ms": 1300.0, "p_duration_ms": 100.0, "pr_interval_ms": 150.0, "qrs_duration_ms": 130.0,
+    m = {"rr_ms": 1300.0, "p_duration_ms": 100.0, "pr_interval_ms": 150.0, "qrs_duration_median_lead_ms": 130.0,
          "qt_interval_ms": 400.0, "qtc_bazett_ms": 420.0, "statements": [{"name": "left axis deviation"}]}
     labelled = labels_from_measurements("a", "p", m)
     assert labelled.labels == {"numeric_feature": {"rr interval", "qrs duration"}, "axis": {"left axis deviation"}}
