@@ -101,13 +101,20 @@ def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: fl
     if n_beats >= 3:
         median_rr = float(np.nanmedian(rr))
         premature = rr < PREMATURE_RR_RATIO * median_rr
-        irregularity = rr_irregularity(rr[1:] / fs)
-        regular = irregularity is not None and irregularity <= IRREGULAR_RHYTHM
-        kinds[same_shape & premature & regular] = "S"
+        kinds[same_shape & premature & _regular_between_premature_beats(rr, premature, fs)] = "S"
     kinds[~same_shape & premature] = "V"
     kinds[~same_shape & ~premature] = "Q"
     kinds[np.isfinite(lags)] = "P"
     return kinds
+
+
+def _regular_between_premature_beats(rr: np.ndarray, premature: np.ndarray, fs: float) -> bool:
+    """Whether the rhythm is regular once each premature beat's RR and the pause after it are left
+    out: one premature beat in ten with its pause lifts the RMSSD of all RRs past the AF level."""
+    paused = np.roll(premature, 1)
+    paused[0] = False
+    irregularity = rr_irregularity(rr[1:][~(premature | paused)[1:]] / fs)
+    return irregularity is not None and irregularity <= IRREGULAR_RHYTHM
 
 
 def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float) -> np.ndarray:
@@ -123,8 +130,11 @@ def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float) -> np.ndarray:
 
 
 def dominant_beats(kinds: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """The beats of the commonest conducted kind (sinus "N" or paced "P") that are complete."""
-    counts = {kind: int(np.sum((kinds == kind) & usable)) for kind in ("N", "P", "S", "Q")}
+    """The complete beats of the commonest conducted kind: sinus "N" with the supraventricular
+    premature "S" beats (their QRS is the dominant one by definition; a minority of early P waves
+    leaves the median P a sinus one), or paced "P"."""
+    kinds = np.where(kinds == "S", "N", kinds)
+    counts = {kind: int(np.sum((kinds == kind) & usable)) for kind in ("N", "P", "Q")}
     kind = max(counts, key=counts.get)
     chosen = (kinds == kind) & usable
     return chosen if chosen.any() else usable

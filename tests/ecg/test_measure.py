@@ -132,6 +132,16 @@ def test_premature_ventricular_beats_are_counted_and_left_out_of_the_median(regu
     assert m.qrs_duration_ms == pytest.approx(regular.qrs_duration_ms, abs=6)
 
 
+def test_one_premature_narrow_beat_is_supraventricular_though_it_makes_the_rr_irregular():
+    from ecg.criteria import evaluate
+
+    signal, _ = synthetic_record(rr_s=[0.8] * 5 + [0.55, 1.05] + [0.8] * 5)
+    m = _measure(signal)
+    assert m.rr_irregularity > 0.12  # what atrial fibrillation reaches: the old gate saw no premature beat
+    assert [b.kind for b in m.beats].count("S") == m.supraventricular_ectopic_beats == 1
+    assert {"PAC", "SR"} <= {s.code for s in evaluate(m)}
+
+
 def test_paced_record_counts_paced_beats():
     signal, onsets = synthetic_record()
     signal = signal.copy()
