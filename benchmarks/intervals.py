@@ -45,6 +45,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.statements import expert_intervals  # noqa: E402
 from ecg.io import read_ecg  # noqa: E402
 from ecg.measure import measure  # noqa: E402
 from ecg.record import make_record  # noqa: E402
@@ -113,23 +114,6 @@ def reference_intervals(base: str, fs: float, robust: bool = False) -> dict[str,
     return {name: float(np.median(v)) * scale if v else None for name, v in per_beat.items()}
 
 
-def median_lead_qrs(base: str, fs: float) -> float | None:
-    """The experts' median-lead QRS (ms): per lead the median over its QRS, then over the leads."""
-    import wfdb
-
-    per_lead = []
-    for ext in LEAD_EXTENSIONS:
-        if not Path(f"{base}.{ext}").exists():
-            continue
-        ann = wfdb.rdann(base, ext)
-        marks = list(zip(ann.symbol, ann.sample))
-        spans = [marks[i + 1][1] - marks[i - 1][1] for i in range(1, len(marks) - 1)
-                 if marks[i][0] == "N" and marks[i - 1][0] == "(" and marks[i + 1][0] == ")"]
-        if spans:
-            per_lead.append(float(np.median(spans)))
-    return float(np.median(per_lead)) * 1000.0 / fs if per_lead else None
-
-
 def neurokit_intervals(lead_ii: np.ndarray, fs: float) -> dict[str, float | None]:
     """NeuroKit2's DWT delineation on lead II: median intervals over its beats."""
     import neurokit2 as nk
@@ -171,7 +155,8 @@ def evaluate(records: list[Path], with_neurokit: bool, noise_mv: float = 0.0) ->
         row = {"id": int(hea.stem), "ref": reference_intervals(base, record.fs),
                "ref_robust": reference_intervals(base, record.fs, robust=True),
                "ours": {name: ours[name] for name in INTERVALS}, "ours_s": ours_s,
-               "median_lead": {"ref": median_lead_qrs(base, record.fs), "ours": ours["qrs_duration_median_lead_ms"]}}
+               "median_lead": {"ref": expert_intervals(Path(base), record.fs)["qrs_duration_median_lead_ms"],
+                               "ours": ours["qrs_duration_median_lead_ms"]}}
         if with_neurokit:
             start = time.process_time()
             row["nk"] = neurokit_intervals(record.lead("II").astype(float), record.fs)
