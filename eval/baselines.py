@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from typing import Mapping
 
 from ecg.criteria import evaluate, numeric_range
+from ecg.fingerprint import measurement_fingerprint
 from ecg.measure import measure
 from ecg.record import ECGRecord
 from ecg.scp_codes import NUMERIC_FEATURES
@@ -69,6 +70,12 @@ def measured_summary(record: ECGRecord) -> dict:
     return summary
 
 
+def measurements_kind() -> str:
+    """The cache kind of measured summaries: named by the measurement code's fingerprint, so that
+    a cache folder written by an older version is not read as this one's."""
+    return f"measurements-{measurement_fingerprint()}"
+
+
 class RulesBaseline:
     """Answers from measured intervals and criteria statements (see the module docstring)."""
 
@@ -81,7 +88,7 @@ class RulesBaseline:
         return [self._answer(q, [self._summary(e, ecgs[e]) for e in q.ecg_ids]) for q in batch]
 
     def _summary(self, ecg_id: EcgId, record: ECGRecord) -> dict:
-        return self.cache.get("measurements", ecg_id, lambda: measured_summary(record))
+        return self.cache.get(measurements_kind(), ecg_id, lambda: measured_summary(record))
 
     def _answer(self, question: Question, summaries: list[dict]) -> list[str]:
         if question.template_id in NUMERIC_COMPARISON_TEMPLATES and len(summaries) == 2:

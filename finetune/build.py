@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ecg.errors import ECGError
+from ecg.fingerprint import measurement_fingerprint
 from ecg.io import read_ecg
 from finetune import questions_ludb, questions_measured
 from finetune.ecg_context import measurements_dict
@@ -28,11 +29,15 @@ FORECAST_CONTEXT, FORECAST_TARGET = 120, 24  # tokens shown / tokens to predict
 
 
 class ContextCache:
-    """ECG id -> (ECGContext, measurements dict), read from and written to one JSON file."""
+    """ECG id -> (ECGContext, measurements dict), read from and written to one JSON file; a file
+    written by other measurement code or another ECG tokenizer is not reused."""
 
     def __init__(self, path: Path | None, ecg_tokenizer):
         self.path, self.ecg_tokenizer = path, ecg_tokenizer
-        self.entries: dict[str, dict] = json.loads(path.read_text()) if path and path.is_file() else {}
+        tokenizer = json.dumps(getattr(ecg_tokenizer, "metadata", {}) or {}, sort_keys=True)
+        self.version = f"{measurement_fingerprint()} {tokenizer}"
+        stored = json.loads(path.read_text()) if path and path.is_file() else {}
+        self.entries: dict[str, dict] = stored.get("entries", {}) if stored.get("version") == self.version else {}
 
     def get(self, ecg_id: str, record_path: Path) -> tuple[ECGContext, dict]:
         if ecg_id not in self.entries:
@@ -46,7 +51,7 @@ class ContextCache:
     def save(self) -> None:
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(self.entries))
+            self.path.write_text(json.dumps({"version": self.version, "entries": self.entries}))
 
 
 def ludb_dataset(ludb_dir: str | Path, cache: ContextCache, *, seed: int = 0, forecast: bool = False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cli.main import main
+from eval.baselines import measurements_kind
 from tests.eval.helpers import question, write_questions, write_wfdb
 
 
@@ -40,7 +41,7 @@ def test_eval_ecgqa_rules_baseline_caches_measurements(tmp_path, capsys):
     assert main(args) == 0
     results = json.loads((tmp_path / "run" / "results.json").read_text())
     assert results["predictor"] == "rules" and results["overall"]["total"] == 3
-    assert sorted(p.name for p in (tmp_path / "run" / "cache" / "measurements").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "run" / "cache" / measurements_kind()).iterdir()) == [
         "1.json", "2.json", "3.json"]
     assert "Coverage: 4 of 4" in capsys.readouterr().out
 

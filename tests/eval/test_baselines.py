@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecg.record import make_record
-from eval.baselines import MajorityBaseline, RulesBaseline, numeric_comparison
+from eval.baselines import MajorityBaseline, RulesBaseline, measurements_kind, numeric_comparison
 from eval.cache import ECGCache
 from eval.ecgqa_data import Question
 from eval.neurokit_baseline import NeuroKitReplicaBaseline, ecgqa_features
@@ -53,7 +53,7 @@ def test_numeric_comparison_by_hand():
 def cached(summaries: dict) -> ECGCache:
     cache = ECGCache(None)
     for ecg_id, value in summaries.items():
-        cache.get("measurements", ecg_id, lambda value=value: value)
+        cache.get(measurements_kind(), ecg_id, lambda value=value: value)
     return cache
 
 
@@ -108,7 +108,7 @@ def test_rules_on_simulated_ecgs_see_the_heart_rate_return_to_normal(tmp_path):
     rules = RulesBaseline(cache)
     became_normal, became_abnormal = rules.predict([q(1, 68, []), q(2, 69, [], ecg_ids=(2, 1))], records)
     assert "rr interval" in became_normal and "rr interval" in became_abnormal
-    assert (tmp_path / "cache" / "measurements" / "1.json").is_file()
+    assert (tmp_path / "cache" / measurements_kind() / "1.json").is_file()
     # a second baseline over the same cache measures nothing again
     again = RulesBaseline(ECGCache(tmp_path / "cache"))
     assert again.predict([q(1, 68, [])], {1: None, 2: None}) == [became_normal]

@@ -167,3 +167,18 @@ def test_ecgqa_questions_are_kept_only_where_records_exist(ecg_tokenizer, exampl
     assert [e.ecg_ids for e in examples] == [("21",)] and examples[0].options == ("no", "yes")
     assert contexts["21"].tokens[0] == "<ecg_seg>" and "heart rate" in contexts["21"].summary
     assert (tmp_path / "cache.json").is_file()
+
+
+def test_a_context_cache_from_other_measurement_code_is_not_reused(ecg_tokenizer, example_hea, tmp_path):
+    from finetune.build import ContextCache
+
+    path = tmp_path / "cache.json"
+    cache = ContextCache(path, ecg_tokenizer)
+    _, measured = cache.get("1", example_hea)
+    cache.save()
+    assert ContextCache(path, ecg_tokenizer).entries.keys() == {"1"}  # same code: reused
+    stored = json.loads(path.read_text())
+    stored["entries"]["1"]["measurements"]["heart_rate_bpm"] = -1.0
+    path.write_text(json.dumps({**stored, "version": "older code"}))
+    assert ContextCache(path, ecg_tokenizer).entries == {}
+    assert ContextCache(path, ecg_tokenizer).get("1", example_hea)[1] == measured
