@@ -66,6 +66,7 @@ TABLE_VALUES: tuple[tuple[str, str, str], ...] = (
     ("p_duration_ms", "P duration", "ms"),
     ("pr_interval_ms", "PR interval", "ms"),
     ("qrs_duration_ms", "QRS duration", "ms"),
+    ("qrs_duration_median_lead_ms", "QRS (median lead)", "ms"),
     ("qt_interval_ms", "QT interval", "ms"),
     ("qtc_bazett_ms", "QTc (Bazett)", "ms"),
     ("p_axis_deg", "P axis", "°"),
