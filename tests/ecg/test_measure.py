@@ -263,3 +263,14 @@ def test_the_median_lead_qrs_is_the_experts_and_decides_bundle_branch_block(reco
     assert m.qrs_duration_median_lead_ms < m.qrs_duration_ms  # the global QRS spans every lead's
     bundle_branch = {s.code for s in evaluate(m)} & {"CLBBB", "ILBBB", "CRBBB", "IRBBB", "IVCD"}
     assert bundle_branch == ({"CLBBB"} if block else set())
+
+
+@pytest.mark.parametrize("record, block", [("62", False), ("44", True)])
+def test_noise_does_not_widen_the_median_lead_qrs_into_a_block(record, block):
+    from ecg.criteria import evaluate
+
+    clean = read_ecg(LUDB / f"{record}.hea")
+    noise = np.random.default_rng(0).normal(0.0, 0.05, clean.signal.shape).astype(np.float32)
+    m = measure(clean.with_signal(clean.signal + noise))  # 50 uV of white noise on every lead
+    assert m.qrs_duration_median_lead_ms == pytest.approx(_experts_median_lead_qrs_ms(record), abs=10)
+    assert ("CLBBB" in {s.code for s in evaluate(m)}) == block
