@@ -104,7 +104,8 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
 CODES_WITHOUT_LUDB_DIAGNOSIS = ("2AVB", "WPW", "ALMI", "ILMI")
 LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 P_BEFORE_QRS_S = 0.5     # a P wave belongs to the QRS that follows it within this
-REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "qrs_duration_median_lead_ms", "pr_interval_ms", "p_duration_ms", "qrs_axis_deg")
+REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "qrs_duration_median_lead_ms", "pr_interval_ms",
+                   "p_duration_ms", "qrs_axis_deg")
 CONDUCTION_OR_PACING = {"CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "IVCD", "PACE"}
 WINDOW_S = 10.0
 # MIT-BIH premature-beat symbol -> the statement a window holding such a beat should make.

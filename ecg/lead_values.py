@@ -33,8 +33,9 @@ def lead_measurements(beat: np.ndarray, f: Fiducials, fs: float) -> list[LeadMea
     ms = 1000.0 / fs
     j60 = f.qrs_offset + int(round(ST_LATE_S * fs))
     t_start = f.qrs_offset + int(round(T_SKIP_AFTER_QRS_S * fs))
+    own_qrs = _own_qrs_samples(centred, f.qrs_onset, f.qrs_offset, fs)
     values = []
-    for lead in centred:
+    for lead, own in zip(centred, own_qrs):
         qrs = lead[f.qrs_onset:f.qrs_offset + 1]
         r_at = int(np.argmax(qrs))
         r = max(float(qrs[r_at]), 0.0)
@@ -54,7 +55,7 @@ def lead_measurements(beat: np.ndarray, f: Fiducials, fs: float) -> list[LeadMea
             qrs_area_mvms=float(qrs.sum() * ms),
             r_prime_present=_has_r_prime(qrs),
             q_duration_ms=_q_duration(qrs, r_at if r > 0 else qrs.size - 1) * ms,
-            qrs_duration_ms=_own_qrs_samples(lead, f.qrs_onset, f.qrs_offset, fs) * ms,
+            qrs_duration_ms=float(own) * ms,
         ))
     return values
 
@@ -96,19 +97,17 @@ def _q_duration(qrs: np.ndarray, r_at: int) -> int:
     return int(negative[0] + back_up[0]) if back_up.size else int(head.size)
 
 
-def _own_qrs_samples(lead: np.ndarray, onset: int, offset: int, fs: float) -> int:
-    """Samples from the first to the last point of the global QRS where this lead's smoothed slope
-    is above LEAD_QRS_SLOPE_FRACTION of its largest there plus its median over the whole beat
-    (0 for a flat lead)."""
-    if offset <= onset:
-        return 0
-    slope = np.abs(np.gradient(uniform_filter1d(lead, max(1, int(LEAD_QRS_SMOOTHING_S * fs)))))
-    inside = slope[onset:offset + 1]
-    if inside.max() <= 0:
-        return 0
-    floor = float(np.percentile(slope, LEAD_QRS_FLOOR_PERCENTILE))
-    steep = np.flatnonzero(inside > LEAD_QRS_SLOPE_FRACTION * inside.max() + floor)
-    return int(steep[-1] - steep[0]) if steep.size else 0
+def _own_qrs_samples(beat: np.ndarray, onset: int, offset: int, fs: float) -> np.ndarray:
+    """Per lead, samples from the first to the last point of the global QRS where the lead's
+    smoothed slope is above LEAD_QRS_SLOPE_FRACTION of its largest there plus its median over the
+    whole beat (0 for a flat lead)."""
+    slope = np.abs(np.gradient(uniform_filter1d(beat, max(1, int(LEAD_QRS_SMOOTHING_S * fs)), axis=-1), axis=-1))
+    inside = slope[:, onset:offset + 1]
+    floor = np.percentile(slope, LEAD_QRS_FLOOR_PERCENTILE, axis=-1)
+    steep = inside > LEAD_QRS_SLOPE_FRACTION * inside.max(axis=-1, initial=0.0)[:, None] + floor[:, None]
+    first = np.argmax(steep, axis=-1)
+    last = steep.shape[-1] - 1 - np.argmax(steep[:, ::-1], axis=-1)
+    return np.where(steep.any(axis=-1), last - first, 0)
 
 
 def _has_r_prime(qrs: np.ndarray) -> bool:

@@ -249,7 +249,7 @@ def _in_band_noise_power(segment: np.ndarray, fs: float) -> np.ndarray:
 def _waves(result: Measurements, template: np.ndarray, leads: list[str], f: Fiducials, fs: float) -> None:
     """Per-lead amplitudes, axes and voltage criteria from the representative beat."""
     if f.qrs_onset is None or f.qrs_offset is None:
-        result.notes["qrs_duration_median_lead_ms"] = "no QRS boundaries found on the representative beat"
+        result.notes["qrs_duration_median_lead_ms"] = result.notes["qrs_duration_ms"]
         return
     per_lead = lead_measurements(template, f, fs)
     if "p_duration_ms" in result.notes:
