@@ -20,6 +20,7 @@ MEASURED_FIELDS: dict[str, str] = {
     "qtc_bazett_ms": "ms", "qtc_fridericia_ms": "ms", "qtc_framingham_ms": "ms", "qtc_hodges_ms": "ms",
     "p_axis_deg": "deg", "qrs_axis_deg": "deg", "t_axis_deg": "deg", "rr_irregularity": "ratio",
     "p_wave_present_share": "fraction", "sokolow_lyon_mv": "mV", "cornell_mv": "mV",
+    "atrial_rate_bpm": "bpm", "atrial_periodicity": "correlation",
 }
 _NORMAL_RANGES = {f.field: f for f in NUMERIC_FEATURES}
 

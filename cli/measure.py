@@ -32,6 +32,7 @@ TABLE_ROWS = (
     ("cornell_mv", "Cornell", "mV", 2),
     ("p_wave_present_share", "Beats with a P wave", "", 2),
     ("atrial_rate_bpm", "Atrial rate", "bpm", 0),
+    ("atrial_periodicity", "Atrial periodicity", "", 2),
 )
 
 

@@ -79,13 +79,19 @@ def sinus_arrhythmia(m: Measurements) -> Outcome:
 
 
 def atrial_fibrillation(m: Measurements) -> Outcome:
+    """An irregular rhythm without P waves, unless regular flutter waves explain it (flutter
+    with variable conduction)."""
+    if isinstance(atrial_flutter(m), Statement):
+        return None
     return statement("AFIB", [
         check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY),
         check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE)])
 
 
 def atrial_flutter(m: Measurements) -> Outcome:
+    """Regular atrial (F) waves at a flutter rate."""
     return statement("AFLT", [
+        check("atrial_periodicity", m.atrial_periodicity, ">=", t.ATRIAL_PERIODIC_MIN_CORRELATION),
         check("atrial_rate_bpm", m.atrial_rate_bpm, ">=", t.FLUTTER_MIN_ATRIAL_RATE_BPM),
         check("atrial_rate_bpm", m.atrial_rate_bpm, "<=", t.FLUTTER_MAX_ATRIAL_RATE_BPM)])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from ecg.atrial import AtrialActivity, atrial_activity
 from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
 from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
@@ -21,6 +22,7 @@ from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
+from ecg.thresholds import ATRIAL_PERIODIC_MIN_CORRELATION
 
 ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
@@ -46,6 +48,13 @@ P_MIN_EXPECTED_CORRELATION = 0.75
 # pacemaker does not track the atria). Where it does, the pacing is P-synchronous and the PR, the
 # pacemaker's AV delay, is reported (LUDB 72: its experts annotate those P waves and that PR).
 VENTRICULAR_PACING = "ventricular pacing"
+# Regular atrial waves (ecg.atrial) at least this many times the ventricular rate are flutter (F)
+# waves, and what looked like a P wave before the QRS is one of them. In a regular ventricular
+# rhythm the conduction is fixed (2:1, 3:1, ...), so the atrial cycle is read only at whole
+# fractions of the RR (a sinus tachycardia's P and T waves can repeat at another lag; T waves pull
+# the free best lag by up to 6 %).
+FLUTTER_MIN_ATRIAL_TO_VENTRICULAR = 1.5
+FIXED_CONDUCTION_RATIOS = (2, 3, 4, 5, 6)
 
 
 def measure(record: ECGRecord) -> Measurements:
@@ -78,6 +87,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     fiducials = delineate(template, beats.r_index, fs, rr_samples, _stimulus(beats, beats.dominant))
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
+    _flutter_waves(result, signal, list(record.leads), beats, fiducials, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
@@ -200,13 +210,55 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
         reason = "no P wave found before the QRS"
     else:
         reason = f"a P wave before only {share:.0%} of the beats"
-    result.p_duration_ms = result.pr_interval_ms = None
+    _no_p_waves(result, reason)
+    if f.p_onset is not None and _ventricular_paced(beats):  # P waves the pacemaker does not track
+        result.notes["pr_interval_ms"] = VENTRICULAR_PACING
+
+
+def _no_p_waves(result: Measurements, reason: str) -> None:
+    """P duration, PR, P axis and the atrial rate null with ``reason``."""
+    result.p_duration_ms = result.pr_interval_ms = result.atrial_rate_bpm = None
     for beat in result.beats:
         beat.pr_ms = None
     for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
         result.notes[name] = reason
-    if f.p_onset is not None and _ventricular_paced(beats):  # P waves the pacemaker does not track
-        result.notes["pr_interval_ms"] = VENTRICULAR_PACING
+
+
+def _flutter_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats, f: Fiducials,
+                   fs: float) -> None:
+    """Where regular atrial waves run well faster than the ventricles, their rate is the atrial
+    rate and no beat has a P wave: the wave before each QRS is one of those atrial waves."""
+    activity = atrial_activity(signal, leads, beats, f, fs)
+    if activity is None:
+        result.notes["atrial_periodicity"] = "too little signal outside the QRS complexes"
+        return
+    if result.heart_rate_bpm and (result.rr_irregularity or 0.0) <= IRREGULAR_RHYTHM:
+        activity = _fixed_conduction(activity, result.heart_rate_bpm)
+        if activity is None:
+            result.notes["atrial_periodicity"] = ("regular ventricular rhythm, and no whole multiple of its "
+                                                  "rate is an atrial cycle that can be read")
+            return
+    result.atrial_periodicity = activity.periodicity
+    if activity.periodicity < ATRIAL_PERIODIC_MIN_CORRELATION.value or not result.heart_rate_bpm:
+        return
+    if activity.rate_bpm < FLUTTER_MIN_ATRIAL_TO_VENTRICULAR * result.heart_rate_bpm:
+        return
+    _no_p_waves(result, f"regular atrial waves at {activity.rate_bpm:.0f}/min (periodicity "
+                        f"{activity.periodicity:.2f}), not P waves")
+    result.atrial_rate_bpm = activity.rate_bpm
+    del result.notes["atrial_rate_bpm"]
+    result.p_wave_present_share = 0.0
+    for beat in result.beats:
+        beat.p_wave = False
+
+
+def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:
+    """The activity at the whole multiple of the ventricular rate where it repeats best; None when
+    no multiple lies among the cycles tried."""
+    readings = [reading for ratio in FIXED_CONDUCTION_RATIOS
+                if (reading := activity.at_rate(ratio * heart_rate_bpm)) is not None
+                and np.isfinite(reading.periodicity)]
+    return max(readings, key=lambda reading: reading.periodicity, default=None)
 
 
 def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | None:

@@ -100,13 +100,14 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         "AFIB", "atrial fibrillation", "rhythm",
         f"NN irregularity (RMSSD of successive NN intervals / mean NN, ectopic beats excluded) at least "
         f"{t.AF_MIN_RR_IRREGULARITY.value:g} and P waves "
-        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats",
+        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats, unless atrial flutter is found",
         (t.AF_MIN_RR_IRREGULARITY, t.AF_MAX_P_WAVE_SHARE)),
     StatementDefinition(
         "AFLT", "atrial flutter", "rhythm",
-        f"atrial (F-wave) rate {t.FLUTTER_MIN_ATRIAL_RATE_BPM.value:g}-"
-        f"{t.FLUTTER_MAX_ATRIAL_RATE_BPM.value:g} per minute",
-        (t.FLUTTER_MIN_ATRIAL_RATE_BPM, t.FLUTTER_MAX_ATRIAL_RATE_BPM)),
+        f"regular atrial (F) waves: the signal outside the QRS correlates at least "
+        f"{t.ATRIAL_PERIODIC_MIN_CORRELATION.value:g} with itself one atrial cycle later, at an atrial "
+        f"rate of {t.FLUTTER_MIN_ATRIAL_RATE_BPM.value:g}-{t.FLUTTER_MAX_ATRIAL_RATE_BPM.value:g} per minute",
+        (t.ATRIAL_PERIODIC_MIN_CORRELATION, t.FLUTTER_MIN_ATRIAL_RATE_BPM, t.FLUTTER_MAX_ATRIAL_RATE_BPM)),
     StatementDefinition(
         "SVTAC", "supraventricular tachycardia", "rhythm",
         f"heart rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm, QRS below "

@@ -31,5 +31,5 @@ def normal(per_lead: dict[str, dict] | None = None, **fields) -> Measurements:
                   qrs_duration_ms=110.0, qrs_duration_median_lead_ms=90.0, qt_interval_ms=380.0, qtc_bazett_ms=412.0, qtc_fridericia_ms=401.0,
                   qtc_framingham_ms=402.0, qtc_hodges_ms=405.0, p_axis_deg=50.0, qrs_axis_deg=40.0,
                   t_axis_deg=40.0, sokolow_lyon_mv=2.0, cornell_mv=1.2, n_beats=12,
-                  p_wave_present_share=1.0, atrial_rate_bpm=70.6, per_lead=leads, beats=sinus_beats())
+                  p_wave_present_share=1.0, atrial_rate_bpm=70.6, atrial_periodicity=0.2, per_lead=leads, beats=sinus_beats())
     return Measurements(**(values | fields))

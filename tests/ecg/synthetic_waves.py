@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.signal import butter, sosfiltfilt
 
 LEADS = ("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")
 # Per-lead gains of each wave (a frontal axis near +60 degrees, R progression across V1-V6).
@@ -73,3 +74,42 @@ def synthetic_record(fs: float = 500.0, rr_s: list[float] | None = None, times: 
     if noise_mv:
         signal += np.random.default_rng(seed).normal(0.0, noise_mv, signal.shape)
     return signal.astype(np.float32), onsets
+
+
+# Typical flutter's F waves: a sawtooth strongest in the inferior leads, opposite in V1.
+F_GAIN = np.array([-0.1, 1.0, 1.0, -0.5, -0.5, 1.0, -0.8, -0.4, -0.2, -0.1, 0.1, 0.1])
+# Variable conduction: the conducted F wave's time to the QRS onset shortens after a longer rest.
+FLUTTER_FR_S = {2: 0.28, 3: 0.26, 4: 0.24, 5: 0.23}
+
+
+def flutter_waves(cycle_starts_s: np.ndarray, n_samples: int, fs: float, amplitude_mv: float = 0.15) -> np.ndarray:
+    """(12, n_samples) F waves in mV, one per cycle starting at each of ``cycle_starts_s``: each
+    falls slowly for 80 % of its cycle and rises sharply."""
+    t = np.arange(n_samples) / fs
+    cycle = np.clip(np.searchsorted(cycle_starts_s, t, side="right") - 1, 0, len(cycle_starts_s) - 2)
+    start, length = cycle_starts_s[cycle], np.diff(cycle_starts_s)[cycle]
+    phase = np.clip((t - start) / length, 0.0, 1.0)
+    sawtooth = np.where(phase < 0.8, 0.5 - phase / 0.8, (phase - 0.8) / 0.2 - 0.5)
+    return amplitude_mv * F_GAIN[:, None] * sawtooth[None, :]
+
+
+def flutter_record(rate_bpm: float = 300.0, ratios: tuple[int, ...] = (4, 3, 4, 4, 5, 3, 4, 3, 4, 5, 4, 3, 4),
+                   cycle_jitter_s: float = 0.004, fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) flutter ECG in mV: F waves at ``rate_bpm`` whose cycle lengths vary with an
+    SD of ``cycle_jitter_s``, every ``ratios[k]``-th one conducted after ``FLUTTER_FR_S``."""
+    rng = np.random.default_rng(seed)
+    n_cycles = sum(ratios) + 12
+    cycles = 60.0 / rate_bpm + rng.normal(0.0, cycle_jitter_s, n_cycles)
+    starts = np.concatenate([[0.0], np.cumsum(cycles)])
+    conducted = np.cumsum((4,) + ratios)
+    onsets = starts[conducted] + np.array([FLUTTER_FR_S[r] for r in (4,) + ratios])
+    qrst, qrs_onsets = synthetic_record(fs, rr_s=list(np.diff(onsets)), with_p=False, seed=seed)
+    shift = qrs_onsets[0] / fs - onsets[0]
+    return qrst + flutter_waves(starts + shift, qrst.shape[1], fs)
+
+
+def fibrillation_waves(n_samples: int, fs: float, rms_mv: float = 0.04, seed: int = 0) -> np.ndarray:
+    """(12, n_samples) fibrillatory waves: independent 4-9 Hz band-limited noise in every lead, in mV."""
+    white = np.random.default_rng(seed).normal(size=(12, n_samples))
+    waves = sosfiltfilt(butter(4, (4.0, 9.0), btype="band", fs=fs, output="sos"), white, axis=-1)
+    return rms_mv * waves / waves.std(axis=-1, keepdims=True)

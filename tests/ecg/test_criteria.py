@@ -101,7 +101,19 @@ def test_no_atrial_premature_complexes_are_reported_in_atrial_fibrillation():
 
 @pytest.mark.parametrize("rate, flutter", [(249.0, False), (250.0, True), (350.0, True), (350.1, False)])
 def test_atrial_flutter_from_the_atrial_rate(rate, flutter):
-    assert ("AFLT" in codes(normal(atrial_rate_bpm=rate))) is flutter
+    assert ("AFLT" in codes(normal(atrial_rate_bpm=rate, atrial_periodicity=0.8))) is flutter
+
+
+@pytest.mark.parametrize("periodicity, flutter", [(0.69, False), (0.7, True)])
+def test_atrial_flutter_needs_regular_atrial_waves(periodicity, flutter):
+    assert ("AFLT" in codes(normal(atrial_rate_bpm=300.0, atrial_periodicity=periodicity))) is flutter
+
+
+def test_flutter_with_variable_conduction_is_not_also_atrial_fibrillation():
+    irregular = dict(beats=sinus_beats(spread_ms=300.0), p_wave_present_share=0.0, atrial_rate_bpm=None)
+    assert "AFIB" in codes(normal(**irregular, atrial_periodicity=0.3))
+    found = codes(normal(**irregular | {"atrial_rate_bpm": 290.0}, atrial_periodicity=0.8))
+    assert "AFLT" in found and "AFIB" not in found
 
 
 @pytest.mark.parametrize("rate, qrs, share, spread, svt", [

@@ -119,7 +119,7 @@ def test_atrial_fibrillation_like_record_has_null_p_values_with_reason():
     m = _measure(signal + fibrillation)
     assert m.rr_irregularity > 0.15
     assert m.p_duration_ms is None and m.pr_interval_ms is None and m.p_axis_deg is None
-    assert "atrial fibrillation" in m.notes["pr_interval_ms"]
+    assert "atrial fibrillation" in m.notes["pr_interval_ms"] and m.atrial_periodicity < 0.7
     assert m.qrs_duration_ms is not None and m.qt_interval_ms is not None
     assert m.supraventricular_ectopic_beats == 0
 
