@@ -9,7 +9,14 @@ with the F-to-QRS time shortening after longer rests) and prints the measured at
 periodicity and whether atrial flutter is stated, for two random seeds each. The third does the
 same for synthetic sinus rhythm (no F waves), where no flutter may be stated.
 
-    .venv/bin/python benchmarks/atrial.py [--data ../shared/data/ludb]
+With ``--ptbxl ROOT`` (a PTB-XL copy: ptbxl_database.csv beside records500/), a last table scores
+atrial flutter on its 500 Hz records: every record whose scp_codes name AFLT and up to
+``--per-class`` records of each other rhythm code (AFIB, SR, STACH, SBRAD, SARRH, others), with
+the periodicity range per class. That is where the 0.7 threshold, set on LUDB's two flutters, can
+be checked on real flutter ECGs (PTB-XL has about 70).
+
+    .venv/bin/python benchmarks/atrial.py [--data ../shared/data/ludb] [--ptbxl ROOT [--per-class N]]
+        [--no-synthetic]
 """
 
 from __future__ import annotations
@@ -32,12 +39,14 @@ from ecg.criteria import evaluate  # noqa: E402
 from ecg.io import read_ecg  # noqa: E402
 from ecg.measure import measure  # noqa: E402
 from ecg.record import make_record  # noqa: E402
+from retrieval.reports import ptbxl_ecgs  # noqa: E402
 from tests.ecg.synthetic_waves import LEADS, WaveTimes, flutter_record, synthetic_record  # noqa: E402
 
 CONDUCTION = {"variable 3-5:1": (4, 3, 4, 4, 5, 3, 4, 3, 4, 5, 4, 3, 4), "2:1": (2,) * 20,
               "3:1": (3,) * 14, "4:1": (4,) * 12}
 RATES_BPM = (260.0, 280.0, 300.0, 320.0, 340.0)
 SINUS = ((1.0, 0.42), (0.8, 0.40), (0.6, 0.34), (0.5, 0.30), (0.4, 0.28))  # RR, QT in s
+PTBXL_RHYTHMS = ("AFLT", "AFIB", "SR", "STACH", "SBRAD", "SARRH")  # the class is the first one named
 
 
 def _value(value: float | None, spec: str) -> str:
@@ -94,16 +103,57 @@ def synthetic_sinus_table() -> None:
               f"| {'yes' if _flutter_stated(m) else 'no'} |")
 
 
+def ptbxl_class(scp_codes: dict[str, float]) -> str:
+    """The record's rhythm class: the first of PTBXL_RHYTHMS its codes name, else "other"."""
+    return next((code for code in PTBXL_RHYTHMS if code in scp_codes), "other")
+
+
+def ptbxl_table(root: Path, per_class: int) -> None:
+    taken: dict[str, list[tuple[float, bool]]] = {}
+    missing = 0
+    for ecg in ptbxl_ecgs(root, fs=500):
+        label = ptbxl_class(ecg.entry.metadata["scp_codes"])
+        values = taken.setdefault(label, [])
+        if label != "AFLT" and len(values) >= per_class:
+            continue
+        if not ecg.path.is_file():
+            missing += 1
+            continue
+        m = measure(read_ecg(ecg.path))
+        periodicity = m.atrial_periodicity if m.atrial_periodicity is not None else float("nan")
+        values.append((periodicity, _flutter_stated(m)))
+    print("\n| PTB-XL rhythm | records | periodicity min / median / max | atrial flutter stated |")
+    print("|---|---:|---|---:|")
+    for label in (*PTBXL_RHYTHMS, "other"):
+        values = taken.get(label, [])
+        if not values:
+            continue
+        p = np.array([v for v, _ in values])
+        span = (f"{np.nanmin(p):.2f} / {np.nanmedian(p):.2f} / {np.nanmax(p):.2f}" if np.isfinite(p).any()
+                else "-")
+        print(f"| {label} | {len(values)} | {span} | {sum(f for _, f in values)} |")
+    flutters = taken.get("AFLT", [])
+    others = [stated for label, values in taken.items() if label != "AFLT" for _, stated in values]
+    print(f"\nAtrial flutter: found in {sum(f for _, f in flutters)} of {len(flutters)} AFLT records, stated "
+          f"on {sum(others)} of {len(others)} others; {missing} listed records not on disk.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ludb")
+    parser.add_argument("--ptbxl", type=Path, help="a PTB-XL folder (ptbxl_database.csv, records500/)")
+    parser.add_argument("--per-class", type=int, default=100, help="PTB-XL records per non-flutter rhythm class")
+    parser.add_argument("--no-synthetic", action="store_true", help="leave out the synthetic tables")
     args = parser.parse_args(argv)
     if (args.data / "ludb.csv").exists():
         ludb_table(args.data)
     else:
         print(f"no LUDB at {args.data}: its table is left out")
-    synthetic_flutter_table()
-    synthetic_sinus_table()
+    if not args.no_synthetic:
+        synthetic_flutter_table()
+        synthetic_sinus_table()
+    if args.ptbxl:
+        ptbxl_table(args.ptbxl, args.per_class)
     return 0
 
 
