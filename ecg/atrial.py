@@ -5,7 +5,7 @@ outside the QRS looks like itself one atrial cycle later; sinus P waves, T waves
 waves do not. The signal of the inferior leads and V1 (where F waves are seen best; every lead
 when none of those is there) is band-passed to ``ATRIAL_BAND_HZ`` (F waves' fundamental and first
 harmonics; T waves mostly below) and each QRS is masked (``QRS_MASK_MARGIN_S`` around the
-representative beat's QRS; the whole QRS-T of beats of another kind). For every lag in
+representative beat's QRS; the whole QRS-T of the other beats). For every lag in
 ``CYCLE_RANGE_S``, the correlation of the signal with itself that lag later (normalised sum of
 products over the sample pairs that are both unmasked; the band-passed signal has zero mean) is
 taken per lead, then the median over the leads; the lag with the highest correlation is the atrial
@@ -16,7 +16,7 @@ every QRS (2:1 or constant 4:1 conduction), which a subtracted mean beat would c
 QRS-T. The T waves left in the signal pull the cycle: on synthetic flutter the rate is up to 6 %
 off (benchmarks/atrial.py), so a regular ventricular rhythm's atrial cycle is read at whole
 fractions of its RR only (``ecg.measure``). On the 160 LUDB records the periodicity is at most
-0.56 in the sinus rhythms and 0.49 in atrial fibrillation, and 0.83 and 0.86 in the two typical
+0.56 in the sinus rhythms and 0.49 in atrial fibrillation, and 0.84 and 0.86 in the two typical
 flutters.
 """
 
@@ -95,16 +95,15 @@ def lagged_sums(first: np.ndarray, second: np.ndarray, lags: np.ndarray) -> np.n
 
 def outside_qrs(n_samples: int, beats: Beats, fiducials: Fiducials, fs: float) -> np.ndarray:
     """True where no QRS lies: each beat's QRS (the representative beat's, widened by
-    ``QRS_MASK_MARGIN_S``) is masked, and the whole QRS-T of beats not of the dominant kind."""
+    ``QRS_MASK_MARGIN_S``) is masked, and the whole QRS-T of beats outside the representative beat
+    (another kind, or cut by the record's ends)."""
     r = beats.r_index
     margin = int(round(QRS_MASK_MARGIN_S * fs))
     start = fiducials.qrs_onset - r - margin
     t_end = fiducials.t_offset if fiducials.t_offset is not None else (
         fiducials.qrs_offset + int(round(NO_T_END_AFTER_QRS_S * fs)))
-    kinds = np.where(beats.kinds == "S", "N", beats.kinds)
-    dominant = set(kinds[beats.dominant])
     outside = np.ones(n_samples, dtype=bool)
-    for peak, kind in zip(beats.r_peaks, kinds):
-        stop = (fiducials.qrs_offset if kind in dominant else t_end) - r + margin
+    for peak, dominant in zip(beats.r_peaks, beats.dominant):
+        stop = (fiducials.qrs_offset if dominant else t_end) - r + margin
         outside[max(0, peak + start):max(0, min(n_samples, peak + stop))] = False
     return outside

@@ -104,7 +104,7 @@ ATRIAL_PERIODIC_MIN_CORRELATION = Threshold(
     "correlation of the 3-15 Hz signal outside the QRS with itself one atrial cycle later "
     "(ecg.atrial) at or above which the atrial activity is regular flutter waves; set on all 160 "
     "LUDB records: sinus rhythms at most 0.56, atrial fibrillation at most 0.49, the two flutters "
-    "0.83 and 0.86")
+    "0.84 and 0.86")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
     "paced beats needed to report a pacemaker (one misread beat is not enough)")
