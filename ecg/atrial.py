@@ -69,21 +69,36 @@ def atrial_activity(signal: np.ndarray, leads: list[str], beats: Beats, fiducial
     chosen = [i for i, name in enumerate(leads) if name in ATRIAL_LEADS] or list(range(len(leads)))
     sos = butter(FILTER_ORDER, ATRIAL_BAND_HZ, btype="band", fs=fs, output="sos")
     atrial = sosfiltfilt(sos, np.nan_to_num(signal[chosen]), axis=-1)
-    outside = outside_qrs(atrial.shape[-1], beats, fiducials, fs).astype(float)
+    outside = outside_qrs(atrial.shape[-1], beats, fiducials, fs)
     lags = np.arange(int(round(CYCLE_RANGE_S[0] * fs)), int(round(CYCLE_RANGE_S[1] * fs)) + 1)
-    masked = atrial * outside
-    products = lagged_sums(masked, masked, lags)
-    earlier_power = lagged_sums(masked * masked, outside[None, :], lags)
-    later_power = lagged_sums(outside[None, :], masked * masked, lags)
-    pairs = lagged_sums(outside[None, :], outside[None, :], lags)[0]
-    norms = np.sqrt(np.clip(earlier_power * later_power, 0.0, None))
-    per_lead = products / np.where(norms > 0, norms, np.inf)
-    correlations = np.where(pairs >= MIN_PAIRS_S * fs, np.median(per_lead, axis=0), -np.inf)
+    lagged = LaggedProducts.of(atrial, outside, lags)
+    norms = np.sqrt(np.clip(lagged.earlier_power * lagged.later_power, 0.0, None))
+    per_lead = lagged.products / np.where(norms > 0, norms, np.inf)
+    correlations = np.where(lagged.pairs >= MIN_PAIRS_S * fs, np.median(per_lead, axis=0), -np.inf)
     if not np.isfinite(correlations).any():
         return None
     best = int(np.argmax(correlations))
     return AtrialActivity(rate_bpm=60.0 * fs / lags[best], periodicity=float(correlations[best]),
                           leads=tuple(leads[i] for i in chosen), cycles_s=lags / fs, correlations=correlations)
+
+
+@dataclass(frozen=True)
+class LaggedProducts:
+    """Per lead and lag, the sum of products of a masked signal with itself that lag later, and
+    the power of the samples on each side of those products; per lag, the unmasked sample pairs."""
+
+    products: np.ndarray        # (leads, lags)
+    earlier_power: np.ndarray   # (leads, lags): sum of x[t]^2 over the pairs
+    later_power: np.ndarray     # (leads, lags): sum of x[t + lag]^2 over the pairs
+    pairs: np.ndarray           # (lags,)
+
+    @classmethod
+    def of(cls, signal: np.ndarray, outside: np.ndarray, lags: np.ndarray) -> LaggedProducts:
+        """For a (leads, samples) signal, counting only pairs where ``outside`` holds at both ends."""
+        weight = outside.astype(float)[None, :]
+        masked = signal * weight
+        return cls(lagged_sums(masked, masked, lags), lagged_sums(masked * masked, weight, lags),
+                   lagged_sums(weight, masked * masked, lags), lagged_sums(weight, weight, lags)[0])
 
 
 def lagged_sums(first: np.ndarray, second: np.ndarray, lags: np.ndarray) -> np.ndarray:

@@ -4,7 +4,8 @@
 criteria_conduction, criteria_hypertrophy, criteria_infarction, criteria_st_t, criteria_numeric) to one
 Measurements object and returns the statements made. Rules are pure and conservative: a value
 that was not measured never supports a positive statement. When most beats are paced, QRS,
-hypertrophy, Q-wave and ST-T criteria are not applied (a paced QRS is not interpretable by them).
+hypertrophy, Q-wave and ST-T criteria are not applied (a paced QRS is not interpretable by them);
+of the conduction criteria only complete AV block, which reads no QRS shape, is.
 
 ``evaluate_all(m)`` judges every code the engine knows: present, absent, or undetermined with
 the reason (the inputs that were not measured, or why the criteria do not apply), so that "not
@@ -29,8 +30,8 @@ __all__ = ["ABSENT", "PRESENT", "UNDETERMINED", "Assessment", "Evidence", "State
            "evaluate_all", "knowledge_base", "numeric_feature", "numeric_range", "numeric_ranges",
            "paced_dominant"]
 
-PACED_SUPPRESSED = (*criteria_conduction.CODES, *criteria_hypertrophy.CODES, *criteria_infarction.CODES,
-                    *criteria_st_t.CODES)
+PACED_SUPPRESSED = (*(code for code in criteria_conduction.CODES if code not in criteria_conduction.PACED_CODES),
+                    *criteria_hypertrophy.CODES, *criteria_infarction.CODES, *criteria_st_t.CODES)
 
 
 def paced_dominant(m: Measurements) -> bool:
@@ -45,6 +46,7 @@ def outcomes(m: Measurements) -> list[Outcome]:
         reason = (f"not applied: paced rhythm ({m.paced_beats} of {m.n_beats} beats paced), "
                   "QRS, hypertrophy, Q-wave and ST-T criteria do not read a paced QRS")
         found += [Undetermined(code, reason=reason) for code in PACED_SUPPRESSED]
+        found += [rule(m) for rule in criteria_conduction.PACED_RULES]
     else:
         found += [rule(m) for rule in (*criteria_conduction.RULES, *criteria_hypertrophy.RULES)]
         found += criteria_infarction.results(m) + criteria_st_t.results(m)

@@ -3,15 +3,18 @@ pre-excitation, bundle-branch and fascicular blocks, IVCD (Surawicz et al. 2009,
 what the per-lead median-beat measurements carry).
 
 Second- and third-degree AV block need the atrial rate apart from the ventricular one
-(``atrial_rate_bpm``) and each beat's P-to-QRS time; where the measurement reports neither they
-stay undetermined.
+(``atrial_rate_bpm``) and evidence of how the P waves relate to the QRS: each beat's P-to-QRS
+time, or P waves that repeat apart from the beats (``dissociated_p_periodicity``, ecg.dissociation);
+where the measurement reports neither they stay undetermined. Third-degree block reads no QRS
+shape, so it is also judged under ventricular pacing (``PACED_RULES``).
 """
 
 from __future__ import annotations
 
 from ecg import thresholds as t
 from ecg.criteria_qrs import qrs_check
-from ecg.criteria_types import Criterion, Outcome, Statement, Unmeasured, all_of, check, first, statement
+from ecg.criteria_types import (Criterion, Outcome, Statement, Undetermined, Unmeasured, all_of, check, first,
+                                statement)
 from ecg.criteria_rhythm import nn_irregularity
 from ecg.measurements import Beat, Measurements
 
@@ -72,13 +75,35 @@ def _more_p_waves_than_qrs(m: Measurements) -> Criterion:
                  t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO)
 
 
+def _p_waves_independent(m: Measurements) -> Criterion:
+    """P-to-QRS times that vary widely where P waves were found before the beats; else P waves
+    that repeat apart from the beats once the mean QRS-T is subtracted."""
+    pr_range = pr_range_ms(m.beats)
+    if pr_range is not None:
+        return check("beats.pr_ms (range)", pr_range, ">=", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS)
+    return check("dissociated_p_periodicity", m.dissociated_p_periodicity, ">=", t.DISSOCIATED_P_MIN_CORRELATION)
+
+
 def third_degree_av_block(m: Measurements) -> Outcome:
-    """More P waves than QRS complexes, P-to-QRS times that vary widely (the atria and the
-    ventricles beat independently) and a regular ventricular (escape) rhythm."""
+    """More P waves than QRS complexes, P waves independent of the QRS (they repeat apart from the
+    beats, or their P-to-QRS times vary widely) and a regular ventricular (escape) rhythm."""
     return statement("3AVB", [
-        _more_p_waves_than_qrs(m),
-        check("beats.pr_ms (range)", pr_range_ms(m.beats), ">=", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
-        check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), "<", t.AF_MIN_RR_IRREGULARITY)])
+        check("atrial_rate_bpm / heart_rate_bpm", atrial_to_ventricular_ratio(m), ">=",
+              t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO),
+        _p_waves_independent(m),
+        check("beats.rr_ms (RMSSD / mean RR of normal and paced beats)", nn_irregularity(m.beats, ("N", "P")),
+              "<", t.AF_MIN_RR_IRREGULARITY)])
+
+
+def third_degree_av_block_under_pacing(m: Measurements) -> Outcome:
+    """Under ventricular pacing, P waves faster than the paced beats and independent of them: a
+    demand pacemaker paces only when no atrial beat is conducted, so the atria are blocked. The
+    pacemaker pre-empts conduction, so nothing here rules the block out: otherwise undetermined."""
+    found = third_degree_av_block(m)
+    if isinstance(found, Statement):
+        return found
+    return Undetermined("3AVB", reason="paced rhythm: AV conduction is not seen, and no P waves were found "
+                                       "running faster than the paced beats and apart from them")
 
 
 def second_degree_av_block(m: Measurements) -> Outcome:
@@ -144,4 +169,6 @@ def intraventricular_conduction_delay(m: Measurements) -> Outcome:
 RULES = (first_degree_av_block, second_degree_av_block, third_degree_av_block, pre_excitation,
          *BUNDLE_BRANCH_RULES, left_anterior_fascicular_block, left_posterior_fascicular_block,
          intraventricular_conduction_delay)
+PACED_RULES = (third_degree_av_block_under_pacing,)
+PACED_CODES = ("3AVB",)
 CODES = ("1AVB", "2AVB", "3AVB", "WPW", "CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "LPFB", "IVCD")

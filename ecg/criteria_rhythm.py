@@ -24,11 +24,12 @@ def sinus_origin(m: Measurements) -> list[Criterion] | None:
     return None if None in axis else [p_share, *axis]
 
 
-def nn_runs(beats: list[Beat]) -> list[list[float]]:
-    """NN intervals (RR between two consecutive normal "N" beats), in runs not broken by ectopy."""
+def nn_runs(beats: list[Beat], kinds: tuple[str, ...] = ("N",)) -> list[list[float]]:
+    """NN intervals (RR between two consecutive normal "N" beats, or beats of ``kinds``), in runs
+    not broken by ectopy."""
     runs: list[list[float]] = [[]]
     for previous, beat in zip(beats, beats[1:]):
-        if previous.kind == "N" and beat.kind == "N" and beat.rr_ms is not None:
+        if previous.kind in kinds and beat.kind in kinds and beat.rr_ms is not None:
             runs[-1].append(beat.rr_ms)
         elif runs[-1]:
             runs.append([])
@@ -43,9 +44,10 @@ def nn_range_ms(beats: list[Beat]) -> float | None:
     return kept[-1] - kept[0] if len(kept) >= 2 else None
 
 
-def nn_irregularity(beats: list[Beat]) -> float | None:
-    """RMSSD of successive NN intervals divided by their mean; None without two successive ones."""
-    runs = nn_runs(beats)
+def nn_irregularity(beats: list[Beat], kinds: tuple[str, ...] = ("N",)) -> float | None:
+    """RMSSD of successive NN intervals (``kinds`` as in nn_runs) divided by their mean; None
+    without two successive ones."""
+    runs = nn_runs(beats, kinds)
     steps = [later - earlier for run in runs for earlier, later in zip(run, run[1:])]
     if not steps:
         return None

@@ -15,6 +15,7 @@ from scipy.ndimage import uniform_filter1d
 from ecg.atrial import AtrialActivity, atrial_activity
 from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
 from ecg.delineate import Fiducials, delineate
+from ecg.dissociation import dissociated_p_waves
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
@@ -22,7 +23,7 @@ from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
-from ecg.thresholds import ATRIAL_PERIODIC_MIN_CORRELATION
+from ecg.thresholds import ATRIAL_PERIODIC_MIN_CORRELATION, DISSOCIATED_P_MIN_CORRELATION
 
 ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
@@ -88,6 +89,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     _flutter_waves(result, signal, list(record.leads), beats, fiducials, fs)
+    _dissociated_p_waves(result, signal, list(record.leads), beats, template, fiducials, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
@@ -250,6 +252,32 @@ def _flutter_waves(result: Measurements, signal: np.ndarray, leads: list[str], b
     result.p_wave_present_share = 0.0
     for beat in result.beats:
         beat.p_wave = False
+
+
+def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats,
+                         template: np.ndarray, f: Fiducials, fs: float) -> None:
+    """In a regular rhythm whose beats have no P wave before them (and no flutter waves), P waves
+    that march through at their own rate give the atrial rate: the atria and ventricles beat
+    apart (AV dissociation)."""
+    if not result.heart_rate_bpm:
+        return
+    if result.atrial_rate_bpm is not None:
+        result.notes["dissociated_p_periodicity"] = ("not sought: the atrial rate is read already (P waves "
+                                                     "before the beats, or flutter waves)")
+        return
+    if (result.rr_irregularity or 0.0) > IRREGULAR_RHYTHM:
+        result.notes["dissociated_p_periodicity"] = "irregular rhythm"
+        return
+    found = dissociated_p_waves(signal, leads, beats, template, f, fs)
+    if found is None:
+        result.notes["dissociated_p_periodicity"] = "no cycle apart from the beats' own could be read"
+        return
+    result.dissociated_p_periodicity = found.periodicity
+    if found.periodicity < DISSOCIATED_P_MIN_CORRELATION.value:
+        return
+    result.atrial_rate_bpm = found.rate_bpm
+    result.notes["atrial_rate_bpm"] = (f"P waves independent of the QRS at {found.rate_bpm:.0f}/min (periodicity "
+                                       f"{found.periodicity:.2f} after subtracting the mean QRS-T)")
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

@@ -148,11 +148,16 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
          t.AF_MIN_RR_IRREGULARITY)),
     StatementDefinition(
         "3AVB", "third degree av block", "conduction",
-        f"atrial rate at least {t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P-to-QRS "
-        f"times varying by at least {t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms (P waves march through "
-        f"independently) and a regular ventricular rhythm (NN irregularity below "
-        f"{t.AF_MIN_RR_IRREGULARITY.value:g}); undetermined without an atrial rate",
-        (t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
+        f"atrial rate at least {t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P waves "
+        f"that march through independently (P-to-QRS times varying by at least "
+        f"{t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms where P waves precede the beats, else P waves that "
+        f"repeat apart from the beats once the mean QRS-T is subtracted, correlation at least "
+        f"{t.DISSOCIATED_P_MIN_CORRELATION.value:g}) and a regular ventricular rhythm (RR irregularity of the "
+        f"normal and paced beats below {t.AF_MIN_RR_IRREGULARITY.value:g}); also read under ventricular pacing "
+        f"(a demand pacemaker pacing slower than independent P waves), where it is never ruled out; "
+        f"undetermined without an atrial rate",
+        (t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.DISSOCIATED_P_MIN_CORRELATION,
+         t.AF_MIN_RR_IRREGULARITY)),
     StatementDefinition(
         "WPW", "wolff-parkinson-white syndrome", "conduction",
         f"PR below {t.WPW_PR_BELOW_MS.value:g} ms and QRS at least {t.WPW_MIN_QRS_MS.value:g} ms with P waves "

@@ -105,6 +105,12 @@ ATRIAL_PERIODIC_MIN_CORRELATION = Threshold(
     "(ecg.atrial) at or above which the atrial activity is regular flutter waves; set on all 160 "
     "LUDB records: sinus rhythms at most 0.56, atrial fibrillation at most 0.49, the two flutters "
     "0.84 and 0.86")
+DISSOCIATED_P_MIN_CORRELATION = Threshold(
+    "dissociated_p_min_correlation", 0.5, "correlation", PROJECT_CHOICE,
+    "correlation of the 2-15 Hz signal left after subtracting the mean QRS-T with itself one P-P "
+    "cycle later (ecg.dissociation) at or above which P waves run independently of the QRS; set on "
+    "the 7 LUDB records with a regular rhythm and no P waves before the beats: the two paced "
+    "complete AV blocks with visible P waves 0.60 and 0.65, the others at most 0.24")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
     "paced beats needed to report a pacemaker (one misread beat is not enough)")
@@ -154,6 +160,11 @@ SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO = Threshold(
     "second_degree_avb_min_atrial_ratio", 1.2, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
     "atrial rate divided by ventricular rate at or above which some P waves are not conducted "
     "(2:1 gives 2, 3:2 gives 1.5, 5:4 gives 1.25)")
+THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO = Threshold(
+    "third_degree_avb_min_atrial_ratio", 1.1, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "atrial rate divided by ventricular rate at or above which independent P waves outnumber the QRS "
+    "complexes (complete block) rather than run beside a faster junctional or ventricular rhythm; "
+    "ecg.dissociation reads no P-P cycle within 5 % of the RR")
 THIRD_DEGREE_AVB_MIN_PR_RANGE_MS = Threshold(
     "third_degree_avb_min_pr_range_ms", 100.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
     "longest minus shortest P-to-QRS time at or above which P waves and QRS complexes are "

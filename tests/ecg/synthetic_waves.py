@@ -113,3 +113,31 @@ def fibrillation_waves(n_samples: int, fs: float, rms_mv: float = 0.04, seed: in
     white = np.random.default_rng(seed).normal(size=(12, n_samples))
     waves = sosfiltfilt(butter(4, (4.0, 9.0), btype="band", fs=fs, output="sos"), white, axis=-1)
     return rms_mv * waves / waves.std(axis=-1, keepdims=True)
+
+
+def p_waves(starts_s: np.ndarray, n_samples: int, fs: float, amplitude_mv: float = 0.15,
+            duration_s: float = 0.10) -> np.ndarray:
+    """(12, n_samples) P waves in mV, one starting at each of ``starts_s`` (beyond the end: cut)."""
+    waves = np.zeros((12, n_samples))
+    length = int(round(duration_s * fs))
+    bump = amplitude_mv * P_GAIN[:, None] * hann_pulse(length)[None, :]
+    for start in np.round(np.asarray(starts_s) * fs).astype(int):
+        stop = min(n_samples, start + length)
+        if 0 <= start < stop:
+            waves[:, start:stop] += bump[:, :stop - start]
+    return waves
+
+
+def dissociated_record(atrial_bpm: float = 75.0, ventricular_bpm: float = 40.0, wide: bool = False,
+                       pp_jitter_s: float = 0.01, fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) ECG in mV with complete AV dissociation: P waves at ``atrial_bpm`` (cycle
+    SD ``pp_jitter_s``) from a random phase, and QRS-T complexes without P waves at
+    ``ventricular_bpm`` (``wide``: every one a wide, inverted, ventricular-looking escape beat)."""
+    rng = np.random.default_rng(seed)
+    n_beats = int(10.0 * ventricular_bpm / 60.0) + 2
+    qrst, _ = synthetic_record(fs, rr_s=[60.0 / ventricular_bpm] * n_beats, with_p=False,
+                               wide_beats=tuple(range(n_beats + 1)) if wide else (), seed=seed)
+    duration_s = qrst.shape[1] / fs
+    cycles = 60.0 / atrial_bpm + rng.normal(0.0, pp_jitter_s, int(duration_s * atrial_bpm / 60.0) + 2)
+    starts = rng.uniform(0.0, 60.0 / atrial_bpm) + np.concatenate([[0.0], np.cumsum(cycles)])
+    return qrst + p_waves(starts, qrst.shape[1], fs)

@@ -37,8 +37,46 @@ def test_third_degree_av_block_from_independent_p_waves_and_a_regular_escape_rhy
     m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=dissociated, p_wave_present_share=0.6)
     assert status(m, "3AVB") == PRESENT and status(m, "2AVB") == ABSENT
     (block,) = [s for s in evaluate(m) if s.code == "3AVB"]
-    assert [e.threshold for e in block.evidence] == ["second_degree_avb_min_atrial_ratio",
+    assert [e.threshold for e in block.evidence] == ["third_degree_avb_min_atrial_ratio",
                                                      "third_degree_avb_min_pr_range_ms", "af_min_rr_irregularity"]
+
+
+def beats_without_p(kind: str = "N", n: int = 8, rr_ms: float = 1000.0):
+    """Regular beats of one kind with no P wave before them."""
+    beats = sinus_beats(n=n, rr_ms=rr_ms, spread_ms=10.0)
+    return [replace(beat, kind=kind, p_wave=False, pr_ms=None) for beat in beats]
+
+
+def dissociated(kind: str = "N", atrial: float = 75.0, periodicity: float = 0.6, **fields) -> Measurements:
+    """60 regular beats a minute without P waves before them, and P waves apart from them."""
+    values = dict(heart_rate_bpm=60.0, rr_ms=1000.0, atrial_rate_bpm=atrial, p_wave_present_share=0.0,
+                  p_duration_ms=None, pr_interval_ms=None, beats=beats_without_p(kind),
+                  dissociated_p_periodicity=periodicity)
+    return normal(**(values | fields))
+
+
+@pytest.mark.parametrize("periodicity, atrial, expected", [
+    (0.6, 75.0, PRESENT), (0.5, 66.0, PRESENT), (0.49, 75.0, ABSENT), (0.6, 65.9, ABSENT),
+    (None, 75.0, UNDETERMINED)])
+def test_third_degree_av_block_from_p_waves_that_repeat_apart_from_the_beats(periodicity, atrial, expected):
+    m = dissociated(atrial=atrial, periodicity=periodicity)
+    assert status(m, "3AVB") == expected
+    assert status(m, "2AVB") == ABSENT     # the beats keep no P wave: no conducted P waves among them
+    if expected == PRESENT:
+        (block,) = [s for s in evaluate(m) if s.code == "3AVB"]
+        assert "dissociated_p_periodicity" in [e.measure for e in block.evidence]
+
+
+def test_complete_av_block_is_read_under_ventricular_pacing_and_never_ruled_out_there():
+    paced = dict(paced_beats=8, n_beats=8)
+    blocked = evaluate_all(dissociated("P", **paced))
+    assert blocked["3AVB"].status == PRESENT
+    assert blocked["CLBBB"].status == UNDETERMINED and blocked["1AVB"].status == UNDETERMINED
+    not_seen = evaluate_all(dissociated("P", periodicity=0.2, **paced))["3AVB"]
+    assert not_seen.status == UNDETERMINED and "paced rhythm" in not_seen.reason
+    irregular = [replace(b, rr_ms=None if b.rr_ms is None else b.rr_ms * (1.3 if i % 2 else 0.7))
+                 for i, b in enumerate(beats_without_p("P"))]
+    assert status(dissociated("P", beats=irregular, **paced), "3AVB") == UNDETERMINED
 
 
 def test_second_degree_av_block_from_non_conducted_p_waves_with_a_fixed_pr():
