@@ -33,7 +33,8 @@ TABLE_ROWS = (
     ("p_wave_present_share", "Beats with a P wave", "", 2),
     ("atrial_rate_bpm", "Atrial rate", "bpm", 0),
     ("atrial_periodicity", "Atrial periodicity", "", 2),
-    ("dissociated_p_periodicity", "P waves apart from the QRS (periodicity)", "", 2),
+    ("dissociated_p_periodicity", "Dissociated P periodicity", "", 2),
+    ("blocked_p_correlation", "Blocked P correlation", "", 2),
 )
 
 

@@ -107,11 +107,13 @@ def third_degree_av_block_under_pacing(m: Measurements) -> Outcome:
 
 
 def second_degree_av_block(m: Measurements) -> Outcome:
-    """More P waves than QRS complexes while the QRS complexes keep their P waves (some P waves
-    are not conducted), without the pattern of complete dissociation."""
+    """More P waves than QRS complexes while the QRS complexes keep their P waves and a wave like
+    them lies between the beats (some P waves are not conducted), without the pattern of complete
+    dissociation."""
     return statement("2AVB", [
         _more_p_waves_than_qrs(m),
         check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
+        check("blocked_p_correlation", m.blocked_p_correlation, ">=", t.BLOCKED_P_MIN_CORRELATION),
         first(check("beats.pr_ms (range)", pr_range_ms(m.beats), "<", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
               check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY))])
 

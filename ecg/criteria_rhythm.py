@@ -10,6 +10,7 @@ from ecg import thresholds as t
 from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Statement, check, statement
 from ecg.measurements import Beat, Measurements
+from ecg.thresholds import Threshold
 
 
 def sinus_origin(m: Measurements) -> list[Criterion] | None:
@@ -59,21 +60,28 @@ def _rr_range(m: Measurements, comparison: str) -> Criterion:
     return check("beats.rr_ms (NN range)", nn_range_ms(m.beats), comparison, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
 
 
+def sinus_rate(m: Measurements, comparison: str, threshold: Threshold) -> Criterion:
+    """The sinus (P-wave) rate against a limit: the heart rate, or the atrial rate where P waves
+    outnumber the QRS complexes (non-conducted P waves: a sinus rhythm of 80/min with 2:1 block
+    is no sinus bradycardia)."""
+    if m.atrial_rate_bpm is not None and m.heart_rate_bpm and m.atrial_rate_bpm > m.heart_rate_bpm:
+        return check("atrial_rate_bpm", m.atrial_rate_bpm, comparison, threshold)
+    return check("heart_rate_bpm", m.heart_rate_bpm, comparison, threshold)
+
+
 def sinus_rhythm(m: Measurements) -> Outcome:
     return statement("SR", [sinus_origin(m),
-                            check("heart_rate_bpm", m.heart_rate_bpm, ">=", t.BRADYCARDIA_BELOW_BPM),
-                            check("heart_rate_bpm", m.heart_rate_bpm, "<=", t.TACHYCARDIA_ABOVE_BPM),
+                            sinus_rate(m, ">=", t.BRADYCARDIA_BELOW_BPM),
+                            sinus_rate(m, "<=", t.TACHYCARDIA_ABOVE_BPM),
                             _rr_range(m, "<=")])
 
 
 def sinus_bradycardia(m: Measurements) -> Outcome:
-    return statement("SBRAD", [sinus_origin(m),
-                               check("heart_rate_bpm", m.heart_rate_bpm, "<", t.BRADYCARDIA_BELOW_BPM)])
+    return statement("SBRAD", [sinus_origin(m), sinus_rate(m, "<", t.BRADYCARDIA_BELOW_BPM)])
 
 
 def sinus_tachycardia(m: Measurements) -> Outcome:
-    return statement("STACH", [sinus_origin(m),
-                               check("heart_rate_bpm", m.heart_rate_bpm, ">", t.TACHYCARDIA_ABOVE_BPM)])
+    return statement("STACH", [sinus_origin(m), sinus_rate(m, ">", t.TACHYCARDIA_ABOVE_BPM)])
 
 
 def sinus_arrhythmia(m: Measurements) -> Outcome:

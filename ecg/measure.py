@@ -14,6 +14,7 @@ from scipy.ndimage import uniform_filter1d
 
 from ecg.atrial import AtrialActivity, atrial_activity
 from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
+from ecg.blocked_p import blocked_p_wave
 from ecg.delineate import Fiducials, delineate
 from ecg.dissociation import dissociated_p_waves
 from ecg.lead_values import axis_deg, lead_measurements
@@ -23,7 +24,8 @@ from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
-from ecg.thresholds import ATRIAL_PERIODIC_MIN_CORRELATION, DISSOCIATED_P_MIN_CORRELATION
+from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
+                            DISSOCIATED_P_MIN_CORRELATION)
 
 ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
@@ -90,6 +92,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     _flutter_waves(result, signal, list(record.leads), beats, fiducials, fs)
     _dissociated_p_waves(result, signal, list(record.leads), beats, template, fiducials, fs)
+    _blocked_p_waves(result, signal, beats, template, fiducials, rr_samples, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
@@ -278,6 +281,26 @@ def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[s
     result.atrial_rate_bpm = found.rate_bpm
     result.notes["atrial_rate_bpm"] = (f"P waves independent of the QRS at {found.rate_bpm:.0f}/min (periodicity "
                                        f"{found.periodicity:.2f} after subtracting the mean QRS-T)")
+
+
+def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, template: np.ndarray,
+                     f: Fiducials, rr_samples: float, fs: float) -> None:
+    """Where a P wave precedes the beats, a second one like it midway to the next: every other P
+    wave is not conducted (2:1 AV block), and the atrial rate is twice the ventricular one."""
+    if result.pr_interval_ms is None or result.atrial_rate_bpm != result.heart_rate_bpm:
+        result.notes["blocked_p_correlation"] = ("not sought: no P wave before the beats, or the atrial rate "
+                                                 "read apart from them")
+        return
+    found = blocked_p_wave(signal, beats, template, f, rr_samples, fs)
+    if found is None:
+        result.notes["blocked_p_correlation"] = "too few beats with half an RR of signal after their P wave"
+        return
+    result.blocked_p_correlation = found.correlation
+    if found.correlation < BLOCKED_P_MIN_CORRELATION.value or not found.alike_in_size:
+        return
+    result.atrial_rate_bpm = 2.0 * result.heart_rate_bpm
+    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave {found.delay_ms:.0f} ms after each conducted one "
+                                       f"(correlation {found.correlation:.2f}, size ratio {found.size_ratio:.2f})")
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

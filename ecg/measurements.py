@@ -83,6 +83,7 @@ class Measurements:
     atrial_rate_bpm: float | None = None        # from P/F waves where measurable
     atrial_periodicity: float | None = None     # outside the QRS, the repeat at that cycle (ecg.atrial)
     dissociated_p_periodicity: float | None = None  # P waves apart from the QRS (ecg.dissociation)
+    blocked_p_correlation: float | None = None  # a P wave half an RR after the conducted one (ecg.blocked_p)
     fiducials_ms: dict[str, float | None] = field(default_factory=dict)
     per_lead: dict[str, LeadMeasurements] = field(default_factory=dict)
     beats: list[Beat] = field(default_factory=list)

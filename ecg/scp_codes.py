@@ -58,6 +58,7 @@ NUMERIC_RANGES = ("below", "within", "above")
 _SINUS = (t.SINUS_P_WAVE_MIN_SHARE, t.SINUS_P_AXIS_MIN_DEG, t.SINUS_P_AXIS_MAX_DEG)
 _SINUS_TEXT = (f"P waves before at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats "
                f"(P axis {t.SINUS_P_AXIS_MIN_DEG.value:g}..{t.SINUS_P_AXIS_MAX_DEG.value:g} deg when measured)")
+_SINUS_RATE_TEXT = "the heart rate, or the atrial rate where some P waves are not conducted"
 _LEAD_GROUP_TEXT = (f"in at least {t.LEAD_GROUP_MIN_LEADS.value:g} leads of one group (septal V1-V2, "
                     "anterior V3-V4, lateral I, aVL, V5-V6, inferior II, III, aVF); not applied when "
                     f"QRS >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms or paced")
@@ -78,17 +79,17 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
     # rhythm
     StatementDefinition(
         "SR", "sinus rhythm", "rhythm",
-        f"{_SINUS_TEXT}, rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm, "
-        "no sinus arrhythmia",
+        f"{_SINUS_TEXT}, sinus rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm "
+        f"({_SINUS_RATE_TEXT}), no sinus arrhythmia",
         (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS,
          t.RR_RANGE_OUTLIERS_DROPPED)),
     StatementDefinition(
         "SBRAD", "sinus bradycardia", "rhythm",
-        f"{_SINUS_TEXT} and heart rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm",
+        f"{_SINUS_TEXT} and sinus rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm ({_SINUS_RATE_TEXT})",
         (*_SINUS, t.BRADYCARDIA_BELOW_BPM)),
     StatementDefinition(
         "STACH", "sinus tachycardia", "rhythm",
-        f"{_SINUS_TEXT} and heart rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm",
+        f"{_SINUS_TEXT} and sinus rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm ({_SINUS_RATE_TEXT})",
         (*_SINUS, t.TACHYCARDIA_ABOVE_BPM)),
     StatementDefinition(
         "SARRH", "sinus arrhythmia", "rhythm",
@@ -141,11 +142,14 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
     StatementDefinition(
         "2AVB", "second degree av block", "conduction",
         f"atrial rate at least {t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate while "
-        f"P waves precede at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of the QRS complexes (non-conducted P "
-        f"waves), with P-to-QRS times varying by less than {t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms or an "
-        "irregular ventricular rhythm (not complete dissociation); undetermined without an atrial rate",
-        (t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS,
-         t.AF_MIN_RR_IRREGULARITY)),
+        f"P waves precede at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of the QRS complexes and a wave like "
+        f"them lies midway between the beats (non-conducted P waves: correlation with the conducted P wave at "
+        f"least {t.BLOCKED_P_MIN_CORRELATION.value:g}), with P-to-QRS times varying by less than "
+        f"{t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms or an irregular ventricular rhythm (not complete "
+        "dissociation); found as 2:1 block where the blocked P wave lies clear of the T wave; undetermined "
+        "without an atrial rate",
+        (t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.BLOCKED_P_MIN_CORRELATION,
+         t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
     StatementDefinition(
         "3AVB", "third degree av block", "conduction",
         f"atrial rate at least {t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P waves "

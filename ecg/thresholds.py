@@ -111,6 +111,12 @@ DISSOCIATED_P_MIN_CORRELATION = Threshold(
     "cycle later (ecg.dissociation) at or above which P waves run independently of the QRS; set on "
     "the 7 LUDB records with a regular rhythm and no P waves before the beats: the two paced "
     "complete AV blocks with visible P waves 0.60 and 0.65, the others at most 0.24")
+BLOCKED_P_MIN_CORRELATION = Threshold(
+    "blocked_p_min_correlation", 0.85, "correlation", PROJECT_CHOICE,
+    "correlation (smoothed first differences, all leads) of the conducted P wave with the wave half "
+    "an RR after it (ecg.blocked_p) at or above which that wave is a non-conducted P wave (2:1 AV "
+    "block); LUDB (no second-degree block) at most 0.77, synthetic 2:1 block with the blocked P "
+    "wave after the T wave at least 0.90, clean or with 50 uV of noise")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
     "paced beats needed to report a pacemaker (one misread beat is not enough)")

@@ -24,7 +24,8 @@ def sinus_beats(n: int = 12, rr_ms: float = 850.0, spread_ms: float = 20.0) -> l
 
 
 def normal(per_lead: dict[str, dict] | None = None, **fields) -> Measurements:
-    """A normal 12-lead sinus ECG at 70.6 bpm; ``per_lead`` overrides some leads' values."""
+    """A normal 12-lead sinus ECG at 70.6 bpm; ``per_lead`` overrides some leads' values. The
+    atrial rate follows a given heart rate unless it is given too."""
     leads = {name: lead(**(per_lead or {}).get(name, {})) for name in LEADS}
     values = dict(source="hand-built", fs=500.0, leads=LEADS, heart_rate_bpm=70.6, rr_ms=850.0,
                   rr_sd_ms=10.0, rr_irregularity=0.02, p_duration_ms=100.0, pr_interval_ms=160.0,
@@ -32,4 +33,6 @@ def normal(per_lead: dict[str, dict] | None = None, **fields) -> Measurements:
                   qtc_framingham_ms=402.0, qtc_hodges_ms=405.0, p_axis_deg=50.0, qrs_axis_deg=40.0,
                   t_axis_deg=40.0, sokolow_lyon_mv=2.0, cornell_mv=1.2, n_beats=12,
                   p_wave_present_share=1.0, atrial_rate_bpm=70.6, atrial_periodicity=0.2, per_lead=leads, beats=sinus_beats())
+    if "heart_rate_bpm" in fields and "atrial_rate_bpm" not in fields:   # 1:1 conduction
+        fields["atrial_rate_bpm"] = fields["heart_rate_bpm"]
     return Measurements(**(values | fields))

@@ -141,3 +141,16 @@ def dissociated_record(atrial_bpm: float = 75.0, ventricular_bpm: float = 40.0, 
     cycles = 60.0 / atrial_bpm + rng.normal(0.0, pp_jitter_s, int(duration_s * atrial_bpm / 60.0) + 2)
     starts = rng.uniform(0.0, 60.0 / atrial_bpm) + np.concatenate([[0.0], np.cumsum(cycles)])
     return qrst + p_waves(starts, qrst.shape[1], fs)
+
+
+def two_to_one_record(atrial_bpm: float = 80.0, times: WaveTimes = WaveTimes(), pp_jitter_s: float = 0.01,
+                      fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) ECG in mV with 2:1 AV block: sinus P waves at ``atrial_bpm`` (cycle SD
+    ``pp_jitter_s``), every other one conducted after ``times.pr``, the others midway between."""
+    rng = np.random.default_rng(seed)
+    pp = 60.0 / atrial_bpm
+    n_beats = int(10.0 / (2 * pp)) + 2
+    qrst, qrs_onsets = synthetic_record(fs, rr_s=list(2 * pp + rng.normal(0.0, pp_jitter_s, n_beats)), times=times,
+                                        seed=seed)
+    conducted = qrs_onsets / fs - times.pr
+    return qrst + p_waves(conducted[:-1] + np.diff(conducted) / 2, qrst.shape[1], fs)

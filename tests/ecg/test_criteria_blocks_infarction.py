@@ -79,15 +79,25 @@ def test_complete_av_block_is_read_under_ventricular_pacing_and_never_ruled_out_
     assert status(dissociated("P", beats=irregular, **paced), "3AVB") == UNDETERMINED
 
 
-def test_second_degree_av_block_from_non_conducted_p_waves_with_a_fixed_pr():
+@pytest.mark.parametrize("blocked, expected", [(0.9, PRESENT), (0.85, PRESENT), (0.84, ABSENT), (None, UNDETERMINED)])
+def test_second_degree_av_block_from_non_conducted_p_waves_with_a_fixed_pr(blocked, expected):
     two_to_one = av_beats([180.0, 185.0, 178.0, 182.0, 180.0, 181.0])
-    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=two_to_one)
-    assert status(m, "2AVB") == PRESENT and status(m, "3AVB") == ABSENT
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=two_to_one, blocked_p_correlation=blocked)
+    assert status(m, "2AVB") == expected and status(m, "3AVB") == ABSENT
+
+
+def test_sinus_rhythm_with_2_to_1_block_is_no_sinus_bradycardia():
+    """The sinus rate is the P-wave rate: 80/min, with 40 conducted beats a minute."""
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=av_beats([180.0] * 6), blocked_p_correlation=0.9)
+    found = codes(m)
+    assert {"SR", "2AVB"} <= found and "SBRAD" not in found
+    (sinus,) = [s for s in evaluate(m) if s.code == "SR"]
+    assert "atrial_rate_bpm" in [e.measure for e in sinus.evidence]
 
 
 @pytest.mark.parametrize("atrial, expected", [(47.9, ABSENT), (48.0, PRESENT), (None, UNDETERMINED)])
 def test_av_block_needs_the_atrial_rate_above_the_ventricular_one(atrial, expected):
-    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=atrial, beats=av_beats([180.0] * 6))
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=atrial, beats=av_beats([180.0] * 6), blocked_p_correlation=0.9)
     assert status(m, "2AVB") == expected
 
 

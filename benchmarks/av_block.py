@@ -1,18 +1,18 @@
-"""P waves apart from the QRS (ecg.dissociation): complete AV block on LUDB and on synthetic
-dissociation with known atrial and ventricular rates.
+"""AV block of the second and third degree on LUDB and on synthetic ECGs with known atrial and
+ventricular rates: non-conducted P waves midway between the beats (ecg.blocked_p, 2:1 block) and
+P waves apart from the QRS (ecg.dissociation, complete block).
 
-The first table lists the LUDB records where the search runs (a regular rhythm whose beats have
-no P wave before them and no flutter waves): their LUDB rhythm, conduction and pacing labels, the
+LUDB: the records where the dissociation search runs (a regular rhythm whose beats have no P wave
+before them and no flutter waves), with their LUDB rhythm, conduction and pacing labels, the
 periodicity of the P waves left after QRS-T cancellation, the atrial rate read and the 3AVB
-verdict; then third-degree AV block over all records against LUDB's "Iii degree av-block". The
-second builds complete AV block (tests/ecg/synthetic_waves.py: P waves with 10 ms SD of cycle
-jitter from a random phase, beside a narrow junctional or wide ventricular escape rhythm) and
-prints the atrial rate read, its periodicity and whether 3AVB is stated, for two seeds each,
-clean and with white noise added. The third gives the same for rhythms without independent P
-waves, where no atrial rate may be read: regular beats without P waves, with fibrillatory waves,
-and sinus rhythm.
+verdict; third-degree AV block over all records against LUDB's "Iii degree av-block"; and, per
+LUDB rhythm, the highest blocked-P correlation and the 2AVB statements (LUDB has no second-degree
+block), clean and with white noise. Synthetic: complete AV block (P waves with 10 ms SD of cycle
+jitter from a random phase, beside a narrow junctional or wide ventricular escape rhythm), rhythms
+without independent P waves (no atrial rate may be read there), and 2:1 AV block (sinus P waves,
+every other one conducted) at two QT intervals, for two seeds each, clean and with white noise.
 
-    .venv/bin/python benchmarks/dissociation.py [--data ../shared/data/ludb] [--noise-mv 0.05]
+    .venv/bin/python benchmarks/av_block.py [--data ../shared/data/ludb] [--noise-mv 0.05]
         [--no-synthetic]
 """
 
@@ -37,26 +37,37 @@ from ecg.io import read_ecg  # noqa: E402
 from ecg.measure import measure  # noqa: E402
 from ecg.measurements import Measurements  # noqa: E402
 from ecg.record import make_record  # noqa: E402
-from tests.ecg.synthetic_waves import (LEADS, dissociated_record, fibrillation_waves,  # noqa: E402
-                                       synthetic_record)
+from tests.ecg.synthetic_waves import (LEADS, WaveTimes, dissociated_record, fibrillation_waves,  # noqa: E402
+                                       synthetic_record, two_to_one_record)
 
 ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0, 140.0)
 ESCAPES = {"ventricular 35/min (wide)": (35.0, True), "junctional 45/min": (45.0, False),
            "junctional 55/min": (55.0, False)}
 NO_INDEPENDENT_P = (40.0, 60.0, 80.0, 100.0)   # ventricular rates
+TWO_TO_ONE_ATRIAL_BPM = (50.0, 60.0, 80.0, 100.0, 110.0, 120.0)
+TWO_TO_ONE_QT_S = (0.40, 0.46)
 
 
 def _value(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def _block(m: Measurements) -> str:
-    return evaluate_all(m)["3AVB"].status
+def _block(m: Measurements, code: str = "3AVB") -> str:
+    return evaluate_all(m)[code].status
+
+
+def _noisy(signal: np.ndarray, noise_mv: float, seed: int) -> np.ndarray:
+    return signal + np.random.default_rng(100 + seed).normal(0.0, noise_mv, signal.shape) if noise_mv else signal
 
 
 def _synthetic(signal: np.ndarray, noise_mv: float, seed: int) -> Measurements:
-    noisy = signal + np.random.default_rng(100 + seed).normal(0.0, noise_mv, signal.shape) if noise_mv else signal
-    return measure(make_record(noisy, 500.0, list(LEADS), source="synthetic", format="npy"))
+    return measure(make_record(_noisy(signal, noise_mv, seed), 500.0, list(LEADS), source="synthetic",
+                               format="npy"))
+
+
+def _rhythm(m: Measurements) -> str:
+    found = [code for code in ("SR", "SBRAD", "STACH") if _block(m, code) == PRESENT]
+    return "/".join(found) or "no sinus statement"
 
 
 def ludb_table(data: Path) -> None:
@@ -79,6 +90,25 @@ def ludb_table(data: Path) -> None:
               f"{m.dissociated_p_periodicity:.2f} | {_value(m.atrial_rate_bpm, '.0f')} | {status} |")
     print(f"\nThird-degree AV block: {found['tp']} of {found['tp'] + found['fn']} LUDB blocks stated, "
           f"{found['fp']} false; undetermined on {found['undetermined']} records.")
+
+
+def ludb_blocked_p_table(data: Path, noise_mv: float) -> None:
+    rhythms = {row["ID"]: row["Rhythms"].split("\n")[0] for row in csv.DictReader(open(data / "ludb.csv"))}
+    by_rhythm: dict[str, list[tuple[float, bool]]] = {}
+    for header in sorted((data / "data").glob("*.hea"), key=lambda p: int(p.stem)):
+        record = read_ecg(header)
+        for noise in (0.0, noise_mv):
+            noisy = make_record(_noisy(record.signal, noise, int(header.stem)), record.fs, list(record.leads),
+                                source=record.source, format="wfdb")
+            m = measure(noisy)
+            value = m.blocked_p_correlation if m.blocked_p_correlation is not None else float("nan")
+            by_rhythm.setdefault((rhythms[header.stem], noise), []).append((value, _block(m, "2AVB") == PRESENT))
+    print("\n| LUDB rhythm | noise | records | blocked-P correlation median / max | 2AVB stated |")
+    print("|---|---:|---:|---|---:|")
+    for (rhythm, noise), values in sorted(by_rhythm.items()):
+        v = np.array([value for value, _ in values])
+        span = f"{np.nanmedian(v):.2f} / {np.nanmax(v):.2f}" if np.isfinite(v).any() else "-"
+        print(f"| {rhythm} | {noise * 1000:.0f} uV | {len(values)} | {span} | {sum(s for _, s in values)} |")
 
 
 def synthetic_block_table(noise_mv: float) -> None:
@@ -115,6 +145,27 @@ def synthetic_negative_table(noise_mv: float) -> None:
                   f"{_value(m.dissociated_p_periodicity, '.2f')} | {_block(m)} |")
 
 
+def synthetic_two_to_one_table(noise_mv: float) -> None:
+    print(f"\n2:1 AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
+    print("| QT | " + " | ".join(f"P {r:.0f}/min" for r in TWO_TO_ONE_ATRIAL_BPM) + " |")
+    print("|---|" + "---|" * len(TWO_TO_ONE_ATRIAL_BPM))
+    stated = total = 0
+    for qt in TWO_TO_ONE_QT_S:
+        cells = []
+        for atrial in TWO_TO_ONE_ATRIAL_BPM:
+            runs = []
+            for seed in (0, 1):
+                m = _synthetic(two_to_one_record(atrial, WaveTimes(qt=qt), seed=seed), noise_mv, seed)
+                block = _block(m, "2AVB") == PRESENT
+                stated, total = stated + block, total + 1
+                runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(m.blocked_p_correlation, '.2f')})"
+                            f"{' 2AVB' if block else ''} {_rhythm(m)}")
+            cells.append(", ".join(runs))
+        print(f"| {qt * 1000:.0f} ms | " + " | ".join(cells) + " |")
+    print(f"\nSecond-degree AV block stated on {stated} of {total} (cell: atrial rate (blocked-P correlation), "
+          "2AVB where stated, and the sinus statement, per seed).")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ludb")
@@ -123,12 +174,14 @@ def main() -> None:
     args = parser.parse_args()
     if (args.data / "ludb.csv").is_file():
         ludb_table(args.data)
+        ludb_blocked_p_table(args.data, args.noise_mv)
     else:
         print(f"no LUDB at {args.data}: LUDB table skipped")
     if not args.no_synthetic:
         for noise in (0.0, args.noise_mv):
             synthetic_block_table(noise)
             synthetic_negative_table(noise)
+            synthetic_two_to_one_table(noise)
 
 
 if __name__ == "__main__":

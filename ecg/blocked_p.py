@@ -1,0 +1,96 @@
+"""Non-conducted P waves midway between the conducted ones: 2:1 AV block.
+
+In 2:1 AV block every other P wave is not conducted. Each blocked P wave keeps one time to the
+beats, half an RR after the conducted P wave, so the median over the beats shows it: a second
+wave like the conducted P wave and as large. The representative beat's P wave (with ``FLANK_S``
+of baseline either side) is slid over the median, over the dominant beats, of the signal from
+``1 - SPACING_TOLERANCE`` to ``1 + SPACING_TOLERANCE`` half RRs after it, and correlated with it
+over all leads at once. Both are first differences: they weigh a P wave's edges more than the
+slow dome of a T wave the search may cross. The best correlation and the two waves' size ratio
+say whether a blocked P wave is there (``ecg.measure`` reads them against
+``BLOCKED_P_MIN_CORRELATION`` and ``MAX_SIZE_RATIO``).
+
+On the 160 LUDB records (none with AV block of the second degree) the best correlation is at
+most 0.70; on synthetic 2:1 block with the blocked P wave after the T wave, or on its end, 0.89 to
+0.99 (benchmarks/av_block.py). A blocked P wave inside the QRS or the T wave (a ventricular
+rate of 60/min or more) is not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from ecg.beats import Beats
+from ecg.delineate import Fiducials
+
+FLANK_S = 0.03              # baseline kept either side of the P wave in the pattern
+SPACING_TOLERANCE = 0.15    # the blocked P wave lies within this share of half an RR from midway
+MAX_SIZE_RATIO = 2.0        # the blocked and the conducted P wave differ in size by at most this
+SMOOTHING_S = 0.03          # moving average before the first difference
+
+
+@dataclass(frozen=True)
+class BlockedP:
+    """The wave most like the conducted P wave about half an RR after it."""
+
+    correlation: float      # multi-lead correlation of the first differences
+    size_ratio: float       # its size over the conducted P wave's (root of the summed squares)
+    delay_ms: float         # from the conducted P wave's onset to its onset
+
+    @property
+    def alike_in_size(self) -> bool:
+        return 1.0 / MAX_SIZE_RATIO <= self.size_ratio <= MAX_SIZE_RATIO
+
+
+def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiducials: Fiducials,
+                   rr_samples: float, fs: float) -> BlockedP | None:
+    """The best match of the representative P wave half an RR after it in the (leads, samples)
+    analysed signal; None without a P wave, or with fewer than two dominant beats whose search
+    window lies inside the record."""
+    if fiducials.p_onset is None or fiducials.p_offset is None or fiducials.qrs_offset is None:
+        return None
+    flank = int(round(FLANK_S * fs))
+    start = fiducials.p_onset - flank
+    if start < 0:
+        return None
+    pattern = _slope(template[:, start:fiducials.p_offset + flank], fs)
+    pattern -= pattern.mean(axis=-1, keepdims=True)
+    width = pattern.shape[-1]
+    half = rr_samples / 2.0
+    first = max(int(start + (1.0 - SPACING_TOLERANCE) * half), fiducials.qrs_offset)
+    last = int(start + (1.0 + SPACING_TOLERANCE) * half)
+    if last < first:
+        return None
+    around = _median_after_beats(signal, beats, first - beats.r_index, last - beats.r_index + width + 1)
+    if around is None:
+        return None
+    windows = np.lib.stride_tricks.sliding_window_view(_slope(around, fs), width, axis=-1)
+    windows = windows - windows.mean(axis=-1, keepdims=True)          # (leads, shifts, width)
+    products = np.einsum("lsw,lw->s", windows, pattern)
+    power = np.einsum("lsw,lsw->s", windows, windows)
+    pattern_power = float(np.sum(pattern * pattern))
+    correlations = products / np.sqrt(np.maximum(power * pattern_power, 1e-30))
+    best = int(np.argmax(correlations))
+    return BlockedP(correlation=float(correlations[best]),
+                    size_ratio=float(np.sqrt(power[best] / max(pattern_power, 1e-30))),
+                    delay_ms=(first + best - start) * 1000.0 / fs)
+
+
+def _slope(signal: np.ndarray, fs: float) -> np.ndarray:
+    """The first difference after a moving average of SMOOTHING_S (noise is not a P wave's edge)."""
+    k = max(1, int(round(SMOOTHING_S * fs)))
+    return np.diff(uniform_filter1d(signal, k, axis=-1, mode="nearest"), axis=-1)
+
+
+def _median_after_beats(signal: np.ndarray, beats: Beats, start: int, stop: int) -> np.ndarray | None:
+    """The median over the dominant beats of signal[:, R + start : R + stop]; None with fewer than
+    two such windows inside the record."""
+    peaks = beats.r_peaks[beats.dominant]
+    peaks = peaks[(peaks + start >= 0) & (peaks + stop <= signal.shape[-1])]
+    if peaks.size < 2:
+        return None
+    windows = np.stack([signal[:, peak + start:peak + stop] for peak in peaks])
+    return np.median(np.nan_to_num(windows), axis=0)
