@@ -28,6 +28,17 @@ def _value(ctx: ECGContext, field: str, label: str, unit: str) -> str:
     return f"{label} {value:.0f} {unit}"
 
 
+def _rate(ctx: ECGContext) -> str:
+    """The heart (ventricular) rate, the atrial rate where it differs (AV block, flutter), and
+    the rate statements."""
+    m = ctx.measurements
+    parts = [_value(ctx, "heart_rate_bpm", "heart rate", "bpm")]
+    if m.atrial_rate_bpm is not None and m.heart_rate_bpm and round(m.atrial_rate_bpm) != round(m.heart_rate_bpm):
+        how = m.notes.get("atrial_rate_bpm")
+        parts.append(f"atrial rate {m.atrial_rate_bpm:.0f} bpm" + (f": {how}" if how else ""))
+    return "; ".join(parts + [s.name for s in ctx.statements if s.code in ("SBRAD", "STACH")])
+
+
 def _names(ctx: ECGContext, categories: tuple[str, ...]) -> list[str]:
     return [s.describe() for s in ctx.statements if s.category in categories]
 
@@ -40,7 +51,6 @@ def _finding(statement) -> dict:
 
 def draft_report(ctx: ECGContext) -> Report:
     """The sections and the impression's findings, each finding citing its evidence ids."""
-    rate_statements = [s.name for s in ctx.statements if s.code in ("SBRAD", "STACH")]
     findings = [_finding(s) for s in ctx.statements
                 if not (s.category == "numeric" and s.code.endswith(_NORMAL_NUMERIC_SUFFIX))]
     warnings = []
@@ -51,7 +61,7 @@ def draft_report(ctx: ECGContext) -> Report:
         findings.insert(0, {"text": text, "evidence": ["q:quality"]})
     sections = {
         "rhythm": _names(ctx, ("rhythm",)) or ["no rhythm statement met its criteria"],
-        "rate": "; ".join([_value(ctx, "heart_rate_bpm", "heart rate", "bpm"), *rate_statements]),
+        "rate": _rate(ctx),
         "intervals": [_value(ctx, field, label, "ms") for field, label in INTERVAL_FIELDS],
         "axis": [_value(ctx, field, f"{label} axis", "deg") for field, label in AXIS_FIELDS] + _names(ctx, ("axis",)),
         "morphology": _names(ctx, MORPHOLOGY_CATEGORIES) or ["no morphology statement met its criteria"],

@@ -279,8 +279,8 @@ def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[s
     if found.periodicity < DISSOCIATED_P_MIN_CORRELATION.value:
         return
     result.atrial_rate_bpm = found.rate_bpm
-    result.notes["atrial_rate_bpm"] = (f"P waves independent of the QRS at {found.rate_bpm:.0f}/min (periodicity "
-                                       f"{found.periodicity:.2f} after subtracting the mean QRS-T)")
+    result.notes["atrial_rate_bpm"] = (f"P waves independent of the QRS (periodicity {found.periodicity:.2f} after "
+                                       "subtracting the mean QRS-T)")
 
 
 def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, template: np.ndarray,

@@ -26,3 +26,12 @@ def test_report_names_the_measured_findings(ludb):
 def test_poor_quality_is_the_first_finding(noise_record):
     report = Agent(retrieval=False).report(noise_record)
     assert report.findings[0]["evidence"] == ["q:quality"] and "unusable" in report.findings[0]["text"]
+
+
+def test_the_rate_section_gives_the_atrial_rate_where_it_differs(ludb):
+    agent = Agent(retrieval=False)
+    assert agent.report(ludb / "2.hea").sections["rate"] == "heart rate 66 bpm"            # sinus rhythm
+    assert agent.report(ludb / "52.hea").sections["rate"] == "heart rate 67 bpm; atrial rate 268 bpm"   # flutter
+    paced = agent.report(ludb / "111.hea")                # complete AV block under ventricular pacing
+    assert paced.sections["rate"].startswith("heart rate 60 bpm; atrial rate 74 bpm: P waves independent of the QRS")
+    assert "third degree av block" in [f["text"] for f in paced.findings]
