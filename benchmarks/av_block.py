@@ -25,6 +25,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -111,23 +112,35 @@ def ludb_blocked_p_table(data: Path, noise_mv: float) -> None:
         print(f"| {rhythm} | {noise * 1000:.0f} uV | {len(values)} | {span} | {sum(s for _, s in values)} |")
 
 
-def synthetic_block_table(noise_mv: float) -> None:
-    print(f"\nComplete AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
-    print("| escape rhythm | " + " | ".join(f"P {r:.0f}/min" for r in ATRIAL_BPM) + " |")
-    print("|---|" + "---|" * len(ATRIAL_BPM))
+def _grid(label: str, rows: dict[str, Callable[[float, int], np.ndarray]], atrial_rates: tuple[float, ...],
+          code: str, periodicity: Callable[[Measurements], float | None], noise_mv: float) -> tuple[int, int]:
+    """One table row per ``rows`` entry (its ECG at an atrial rate and seed), one column per atrial
+    rate; each cell: atrial rate read (``periodicity``) and ``code`` where stated, per seed. Returns
+    how many ECGs got ``code`` and how many there were."""
+    print(f"| {label} | " + " | ".join(f"P {r:.0f}/min" for r in atrial_rates) + " |")
+    print("|---|" + "---|" * len(atrial_rates))
     stated = total = 0
-    for name, (ventricular, wide) in ESCAPES.items():
+    for name, build in rows.items():
         cells = []
-        for atrial in ATRIAL_BPM:
+        for atrial in atrial_rates:
             runs = []
             for seed in (0, 1):
-                m = _synthetic(dissociated_record(atrial, ventricular, wide, seed=seed), noise_mv, seed)
-                block = _block(m) == PRESENT
+                m = _synthetic(build(atrial, seed), noise_mv, seed)
+                block = _block(m, code) == PRESENT
                 stated, total = stated + block, total + 1
-                runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(m.dissociated_p_periodicity, '.2f')})"
-                            f"{' 3AVB' if block else ''}")
+                extra = f" {_rhythm(m)}" if code == "2AVB" else ""
+                runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(periodicity(m), '.2f')})"
+                            f"{' ' + code if block else ''}{extra}")
             cells.append(", ".join(runs))
         print(f"| {name} | " + " | ".join(cells) + " |")
+    return stated, total
+
+
+def synthetic_block_table(noise_mv: float) -> None:
+    print(f"\nComplete AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
+    rows = {name: (lambda atrial, seed, v=ventricular, w=wide: dissociated_record(atrial, v, w, seed=seed))
+            for name, (ventricular, wide) in ESCAPES.items()}
+    stated, total = _grid("escape rhythm", rows, ATRIAL_BPM, "3AVB", lambda m: m.dissociated_p_periodicity, noise_mv)
     print(f"\nThird-degree AV block stated on {stated} of {total} (cell: atrial rate (periodicity) per seed).")
 
 
@@ -147,21 +160,9 @@ def synthetic_negative_table(noise_mv: float) -> None:
 
 def synthetic_two_to_one_table(noise_mv: float) -> None:
     print(f"\n2:1 AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
-    print("| QT | " + " | ".join(f"P {r:.0f}/min" for r in TWO_TO_ONE_ATRIAL_BPM) + " |")
-    print("|---|" + "---|" * len(TWO_TO_ONE_ATRIAL_BPM))
-    stated = total = 0
-    for qt in TWO_TO_ONE_QT_S:
-        cells = []
-        for atrial in TWO_TO_ONE_ATRIAL_BPM:
-            runs = []
-            for seed in (0, 1):
-                m = _synthetic(two_to_one_record(atrial, WaveTimes(qt=qt), seed=seed), noise_mv, seed)
-                block = _block(m, "2AVB") == PRESENT
-                stated, total = stated + block, total + 1
-                runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(m.blocked_p_correlation, '.2f')})"
-                            f"{' 2AVB' if block else ''} {_rhythm(m)}")
-            cells.append(", ".join(runs))
-        print(f"| {qt * 1000:.0f} ms | " + " | ".join(cells) + " |")
+    rows = {f"{qt * 1000:.0f} ms": (lambda atrial, seed, qt=qt: two_to_one_record(atrial, WaveTimes(qt=qt), seed=seed))
+            for qt in TWO_TO_ONE_QT_S}
+    stated, total = _grid("QT", rows, TWO_TO_ONE_ATRIAL_BPM, "2AVB", lambda m: m.blocked_p_correlation, noise_mv)
     print(f"\nSecond-degree AV block stated on {stated} of {total} (cell: atrial rate (blocked-P correlation), "
           "2AVB where stated, and the sinus statement, per seed).")
 
