@@ -5,15 +5,16 @@ beats, half an RR after the conducted P wave, so the median over the beats shows
 wave like the conducted P wave and as large. The representative beat's P wave (with ``FLANK_S``
 of baseline either side) is slid over the median, over the dominant beats, of the signal from
 ``1 - SPACING_TOLERANCE`` to ``1 + SPACING_TOLERANCE`` half RRs after it, and correlated with it
-over all leads at once. Both are first differences: they weigh a P wave's edges more than the
-slow dome of a T wave the search may cross. The best correlation and the two waves' size ratio
-say whether a blocked P wave is there (``ecg.measure`` reads them against
-``BLOCKED_P_MIN_CORRELATION`` and ``MAX_SIZE_RATIO``).
+over all leads at once. Both are first differences after a moving average of ``SMOOTHING_S``:
+they weigh a P wave's edges more than the slow dome of a T wave the search may cross, and the
+smoothing keeps noise out. The best correlation and the two waves' size ratio say whether a
+blocked P wave is there (``ecg.measure`` reads them against ``BLOCKED_P_MIN_CORRELATION`` and
+``MAX_SIZE_RATIO``).
 
 On the 160 LUDB records (none with AV block of the second degree) the best correlation is at
-most 0.70; on synthetic 2:1 block with the blocked P wave after the T wave, or on its end, 0.89 to
-0.99 (benchmarks/av_block.py). A blocked P wave inside the QRS or the T wave (a ventricular
-rate of 60/min or more) is not found.
+most 0.77 (T waves two to four times the P wave's size); on synthetic 2:1 block with the blocked
+P wave after the T wave at least 0.90, clean or with 50 uV of noise (benchmarks/av_block.py). A
+blocked P wave on the end of the T wave is found in some cases, one inside it not at all.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ SMOOTHING_S = 0.03          # moving average before the first difference
 class BlockedP:
     """The wave most like the conducted P wave about half an RR after it."""
 
-    correlation: float      # multi-lead correlation of the first differences
+    correlation: float      # multi-lead correlation of the smoothed first differences
     size_ratio: float       # its size over the conducted P wave's (root of the summed squares)
     delay_ms: float         # from the conducted P wave's onset to its onset
 

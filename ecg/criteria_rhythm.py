@@ -10,7 +10,6 @@ from ecg import thresholds as t
 from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Statement, check, statement
 from ecg.measurements import Beat, Measurements
-from ecg.thresholds import Threshold
 
 
 def sinus_origin(m: Measurements) -> list[Criterion] | None:
@@ -60,7 +59,7 @@ def _rr_range(m: Measurements, comparison: str) -> Criterion:
     return check("beats.rr_ms (NN range)", nn_range_ms(m.beats), comparison, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
 
 
-def sinus_rate(m: Measurements, comparison: str, threshold: Threshold) -> Criterion:
+def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion:
     """The sinus (P-wave) rate against a limit: the heart rate, or the atrial rate where P waves
     outnumber the QRS complexes (non-conducted P waves: a sinus rhythm of 80/min with 2:1 block
     is no sinus bradycardia)."""

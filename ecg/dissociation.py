@@ -17,7 +17,7 @@ at twice its cycle) and that correlation its periodicity.
 On the 160 LUDB records, in the regular rhythms without P waves before their beats (7 records),
 the two ventricular-paced complete AV blocks with visible P waves reach 0.60 and 0.65 (73 and
 74/min against 60 paced beats per minute); paced atrial fibrillation and sinus rhythms whose P
-waves were not found stay at or below 0.23 (benchmarks/av_block.py).
+waves were not found stay at or below 0.24 (benchmarks/av_block.py).
 """
 
 from __future__ import annotations
