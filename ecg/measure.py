@@ -24,7 +24,7 @@ from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
-from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
+from ecg.thresholds import (AF_MAX_P_WAVE_SHARE, ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
                             DISSOCIATED_P_MIN_CORRELATION)
 
 ANALYSIS_FS = 500.0             # every record is measured at this rate
@@ -34,7 +34,7 @@ MIN_BEATS = 2                   # fewer dominant beats than this: no representat
 # A beat's P window correlates this well with the representative P: it has a P wave. On the odd
 # LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
 P_BEAT_CORRELATION = 0.7
-P_PRESENT_SHARE = 0.6           # below this share of beats with a P wave, P values are null
+P_PRESENT_SHARE = AF_MAX_P_WAVE_SHARE.value   # below this share of beats with a P wave, P values are null
 # Noise lowers a beat's P correlation even where its P wave is there: 50 uV of white noise on the
 # odd LUDB records left P values on 75 % of them. A noisy beat's correlation is divided by the one
 # its noise alone would leave (sqrt(S / (S + N)), S and N the representative P's and the noise's

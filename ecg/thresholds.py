@@ -91,8 +91,10 @@ AF_MIN_RR_IRREGULARITY = Threshold(
     "irregular (NN: between two normal beats, ectopic beats excluded as in HRV practice, "
     f"{TASK_FORCE_1996})")
 AF_MAX_P_WAVE_SHARE = Threshold(
-    "af_max_p_wave_share", 0.5, "fraction", PROJECT_CHOICE,
-    "share of beats with a P wave below which organised atrial activity is called absent")
+    "af_max_p_wave_share", 0.6, "fraction", PROJECT_CHOICE,
+    "share of beats with a P wave below which organised atrial activity is called absent; ecg.measure "
+    "reports no P wave values below it either (it was 0.5 here until 2026-12-03, which left LUDB's "
+    "atrial fibrillations with P-like f waves before 50-54 % of their beats without any rhythm)")
 FLUTTER_MIN_ATRIAL_RATE_BPM = Threshold(
     "flutter_min_atrial_rate_bpm", 250.0, "bpm", CHOU_2008,
     "lowest atrial (F-wave) rate of typical atrial flutter")
