@@ -1,16 +1,18 @@
 """AV block of the second and third degree on LUDB and on synthetic ECGs with known atrial and
-ventricular rates: non-conducted P waves midway between the beats (ecg.blocked_p, 2:1 block) and
-P waves apart from the QRS (ecg.dissociation, complete block).
+ventricular rates: non-conducted P waves midway between the beats (ecg.blocked_p, 2:1 block) or
+in the pauses of grouped beating (ecg.dropped_beats, Mobitz I and II), and P waves apart from the
+QRS (ecg.dissociation, complete block).
 
 LUDB: the records where the dissociation search runs (a regular rhythm whose beats have no P wave
 before them and no flutter waves), with their LUDB rhythm, conduction and pacing labels, the
 periodicity of the P waves left after QRS-T cancellation, the atrial rate read and the 3AVB
 verdict; third-degree AV block over all records against LUDB's "Iii degree av-block"; and, per
-LUDB rhythm, the highest blocked-P correlation and the 2AVB statements (LUDB has no second-degree
-block), clean and with white noise. Synthetic: complete AV block (P waves with 10 ms SD of cycle
+LUDB rhythm, the highest blocked-P and dropped-P correlations and the 2AVB statements (LUDB has
+no second-degree block), clean and with white noise. Synthetic: complete AV block (P waves with 10 ms SD of cycle
 jitter from a random phase, beside a narrow junctional or wide ventricular escape rhythm), rhythms
-without independent P waves (no atrial rate may be read there), and 2:1 AV block (sinus P waves,
-every other one conducted) at two QT intervals, for two seeds each, clean and with white noise.
+without independent P waves (no atrial rate may be read there), 2:1 AV block (sinus P waves,
+every other one conducted) at two QT intervals, and dropped beats (Mobitz I and II, 3:2 to 5:4),
+for two seeds each, clean and with white noise.
 
     .venv/bin/python benchmarks/av_block.py [--data ../shared/data/ludb] [--noise-mv 0.05]
         [--no-synthetic]
@@ -38,8 +40,8 @@ from ecg.io import read_ecg  # noqa: E402
 from ecg.measure import measure  # noqa: E402
 from ecg.measurements import Measurements  # noqa: E402
 from ecg.record import make_record  # noqa: E402
-from tests.ecg.synthetic_waves import (LEADS, WaveTimes, dissociated_record, fibrillation_waves,  # noqa: E402
-                                       synthetic_record, two_to_one_record)
+from tests.ecg.synthetic_waves import (LEADS, WaveTimes, dissociated_record, dropped_beat_record,  # noqa: E402
+                                       fibrillation_waves, synthetic_record, two_to_one_record)
 
 ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0, 140.0)
 ESCAPES = {"ventricular 35/min (wide)": (35.0, True), "junctional 45/min": (45.0, False),
@@ -47,6 +49,10 @@ ESCAPES = {"ventricular 35/min (wide)": (35.0, True), "junctional 45/min": (45.0
 NO_INDEPENDENT_P = (40.0, 60.0, 80.0, 100.0)   # ventricular rates
 TWO_TO_ONE_ATRIAL_BPM = (50.0, 60.0, 80.0, 100.0, 110.0, 120.0)
 TWO_TO_ONE_QT_S = (0.40, 0.46)
+DROPPED_BEATS = {"Wenckebach 3:2 (0.16, 0.26)": (0.16, 0.26), "Wenckebach 4:3 (0.16, 0.24, 0.28)": (0.16, 0.24, 0.28),
+                 "Wenckebach 5:4 (0.16, 0.22, 0.26, 0.28)": (0.16, 0.22, 0.26, 0.28),
+                 "Mobitz II 3:2 (0.16)": (0.16, 0.16), "Mobitz II 4:3 (0.16)": (0.16, 0.16, 0.16)}
+DROPPED_BEAT_ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0)
 
 
 def _value(value: float | None, spec: str) -> str:
@@ -55,6 +61,10 @@ def _value(value: float | None, spec: str) -> str:
 
 def _block(m: Measurements, code: str = "3AVB") -> str:
     return evaluate_all(m)[code].status
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else value
 
 
 def _noisy(signal: np.ndarray, noise_mv: float, seed: int) -> np.ndarray:
@@ -102,14 +112,17 @@ def ludb_blocked_p_table(data: Path, noise_mv: float) -> None:
             noisy = make_record(_noisy(record.signal, noise, int(header.stem)), record.fs, list(record.leads),
                                 source=record.source, format="wfdb")
             m = measure(noisy)
-            value = m.blocked_p_correlation if m.blocked_p_correlation is not None else float("nan")
-            by_rhythm.setdefault((rhythms[header.stem], noise), []).append((value, _block(m, "2AVB") == PRESENT))
-    print("\n| LUDB rhythm | noise | records | blocked-P correlation median / max | 2AVB stated |")
-    print("|---|---:|---:|---|---:|")
+            by_rhythm.setdefault((rhythms[header.stem], noise), []).append(
+                (_nan(m.blocked_p_correlation), _nan(m.dropped_p_correlation), _block(m, "2AVB") == PRESENT))
+    print("\n| LUDB rhythm | noise | records | blocked-P correlation median / max | dropped-P correlation "
+          "(records searched) max | 2AVB stated |")
+    print("|---|---:|---:|---|---|---:|")
     for (rhythm, noise), values in sorted(by_rhythm.items()):
-        v = np.array([value for value, _ in values])
-        span = f"{np.nanmedian(v):.2f} / {np.nanmax(v):.2f}" if np.isfinite(v).any() else "-"
-        print(f"| {rhythm} | {noise * 1000:.0f} uV | {len(values)} | {span} | {sum(s for _, s in values)} |")
+        blocked, dropped = (np.array([v[k] for v in values]) for k in (0, 1))
+        span = f"{np.nanmedian(blocked):.2f} / {np.nanmax(blocked):.2f}" if np.isfinite(blocked).any() else "-"
+        searched = int(np.isfinite(dropped).sum())
+        pauses = f"({searched}) {np.nanmax(dropped):.2f}" if searched else "(0) -"
+        print(f"| {rhythm} | {noise * 1000:.0f} uV | {len(values)} | {span} | {pauses} | {sum(v[2] for v in values)} |")
 
 
 def _grid(label: str, rows: dict[str, Callable[[float, int], np.ndarray]], atrial_rates: tuple[float, ...],
@@ -167,6 +180,16 @@ def synthetic_two_to_one_table(noise_mv: float) -> None:
           "2AVB where stated, and the sinus statement, per seed).")
 
 
+def synthetic_dropped_beat_table(noise_mv: float) -> None:
+    print(f"\nDropped beats (grouped beating), {noise_mv * 1000:.0f} uV of white noise:\n")
+    rows = {name: (lambda atrial, seed, prs=prs: dropped_beat_record(atrial, prs, seed=seed))
+            for name, prs in DROPPED_BEATS.items()}
+    stated, total = _grid("conduction (PRs in s)", rows, DROPPED_BEAT_ATRIAL_BPM, "2AVB",
+                          lambda m: m.dropped_p_correlation, noise_mv)
+    print(f"\nSecond-degree AV block stated on {stated} of {total} (cell: atrial rate (dropped-P correlation), "
+          "2AVB where stated, and the sinus statement, per seed).")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ludb")
@@ -183,6 +206,7 @@ def main() -> None:
             synthetic_block_table(noise)
             synthetic_negative_table(noise)
             synthetic_two_to_one_table(noise)
+            synthetic_dropped_beat_table(noise)
 
 
 if __name__ == "__main__":

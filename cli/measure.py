@@ -35,6 +35,7 @@ TABLE_ROWS = (
     ("atrial_periodicity", "Atrial periodicity", "", 2),
     ("dissociated_p_periodicity", "Dissociated P periodicity", "", 2),
     ("blocked_p_correlation", "Blocked P correlation", "", 2),
+    ("dropped_p_correlation", "Dropped-beat P correlation", "", 2),
 )
 
 

@@ -34,12 +34,12 @@ SMOOTHING_S = 0.03          # moving average before the first difference
 
 
 @dataclass(frozen=True)
-class BlockedP:
-    """The wave most like the conducted P wave about half an RR after it."""
+class PWaveMatch:
+    """The wave most like a P wave where a non-conducted one is sought."""
 
     correlation: float      # multi-lead correlation of the smoothed first differences
-    size_ratio: float       # its size over the conducted P wave's (root of the summed squares)
-    delay_ms: float         # from the conducted P wave's onset to its onset
+    size_ratio: float       # its size over the P wave's (root of the summed squares)
+    pp_ms: float            # from one of the two P waves' onsets to the other's: the P-P cycle
 
     @property
     def alike_in_size(self) -> bool:
@@ -47,7 +47,7 @@ class BlockedP:
 
 
 def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiducials: Fiducials,
-                   rr_samples: float, fs: float) -> BlockedP | None:
+                   rr_samples: float, fs: float) -> PWaveMatch | None:
     """The best match of the representative P wave half an RR after it in the (leads, samples)
     analysed signal; None without a P wave, or with fewer than two dominant beats whose search
     window lies inside the record."""
@@ -57,30 +57,35 @@ def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiduc
     start = fiducials.p_onset - flank
     if start < 0:
         return None
-    pattern = _slope(template[:, start:fiducials.p_offset + flank], fs)
-    pattern -= pattern.mean(axis=-1, keepdims=True)
-    width = pattern.shape[-1]
+    pattern = slope(template[:, start:fiducials.p_offset + flank], fs)
     half = rr_samples / 2.0
     first = max(int(start + (1.0 - SPACING_TOLERANCE) * half), fiducials.qrs_offset)
     last = int(start + (1.0 + SPACING_TOLERANCE) * half)
     if last < first:
         return None
-    around = _median_after_beats(signal, beats, first - beats.r_index, last - beats.r_index + width + 1)
+    stop = last - beats.r_index + pattern.shape[-1] + 1
+    around = _median_after_beats(signal, beats, first - beats.r_index, stop)
     if around is None:
         return None
-    windows = np.lib.stride_tricks.sliding_window_view(_slope(around, fs), width, axis=-1)
-    windows = windows - windows.mean(axis=-1, keepdims=True)          # (leads, shifts, width)
-    products = np.einsum("lsw,lw->s", windows, pattern)
-    power = np.einsum("lsw,lsw->s", windows, windows)
-    pattern_power = float(np.sum(pattern * pattern))
+    offset, correlation, size_ratio = best_match(pattern, slope(around, fs))
+    return PWaveMatch(correlation, size_ratio, (first + offset - start) * 1000.0 / fs)
+
+
+def best_match(pattern: np.ndarray, searched: np.ndarray) -> tuple[int, float, float]:
+    """Where the (leads, width) pattern fits the (leads, samples) searched signal best (both mean-
+    removed per window): the offset, the correlation over all leads and the size ratio there."""
+    pattern = pattern - pattern.mean(axis=-1, keepdims=True)
+    windows = np.lib.stride_tricks.sliding_window_view(searched, pattern.shape[-1], axis=-1)
+    windows = windows - windows.mean(axis=-1, keepdims=True)          # (leads, offsets, width)
+    products = np.einsum("low,lw->o", windows, pattern)
+    power = np.einsum("low,low->o", windows, windows)
+    pattern_power = max(float(np.sum(pattern * pattern)), 1e-30)
     correlations = products / np.sqrt(np.maximum(power * pattern_power, 1e-30))
     best = int(np.argmax(correlations))
-    return BlockedP(correlation=float(correlations[best]),
-                    size_ratio=float(np.sqrt(power[best] / max(pattern_power, 1e-30))),
-                    delay_ms=(first + best - start) * 1000.0 / fs)
+    return best, float(correlations[best]), float(np.sqrt(power[best] / pattern_power))
 
 
-def _slope(signal: np.ndarray, fs: float) -> np.ndarray:
+def slope(signal: np.ndarray, fs: float) -> np.ndarray:
     """The first difference after a moving average of SMOOTHING_S (noise is not a P wave's edge)."""
     k = max(1, int(round(SMOOTHING_S * fs)))
     return np.diff(uniform_filter1d(signal, k, axis=-1, mode="nearest"), axis=-1)

@@ -72,7 +72,7 @@ def pr_range_ms(beats: list[Beat]) -> float | None:
 
 def _more_p_waves_than_qrs(m: Measurements) -> Criterion:
     return check("atrial_rate_bpm / heart_rate_bpm", atrial_to_ventricular_ratio(m), ">=",
-                 t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO)
+                 t.AV_BLOCK_MIN_ATRIAL_RATIO)
 
 
 def _p_waves_independent(m: Measurements) -> Criterion:
@@ -89,7 +89,7 @@ def third_degree_av_block(m: Measurements) -> Outcome:
     beats, or their P-to-QRS times vary widely) and a regular ventricular (escape) rhythm."""
     return statement("3AVB", [
         check("atrial_rate_bpm / heart_rate_bpm", atrial_to_ventricular_ratio(m), ">=",
-              t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO),
+              t.AV_BLOCK_MIN_ATRIAL_RATIO),
         _p_waves_independent(m),
         check("beats.rr_ms (RMSSD / mean RR of normal and paced beats)", nn_irregularity(m.beats, ("N", "P")),
               "<", t.AF_MIN_RR_IRREGULARITY)])
@@ -106,14 +106,22 @@ def third_degree_av_block_under_pacing(m: Measurements) -> Outcome:
                                        "running faster than the paced beats and apart from them")
 
 
+def _non_conducted_p_waves(m: Measurements) -> Criterion:
+    """A P wave in the pauses where the beats were searched for them (grouped beating); else P
+    waves before the beats and a wave like them midway between (2:1)."""
+    if m.dropped_p_correlation is not None:
+        return check("dropped_p_correlation", m.dropped_p_correlation, ">=", t.DROPPED_P_MIN_CORRELATION)
+    return all_of(check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
+                  check("blocked_p_correlation", m.blocked_p_correlation, ">=", t.BLOCKED_P_MIN_CORRELATION))
+
+
 def second_degree_av_block(m: Measurements) -> Outcome:
-    """More P waves than QRS complexes while the QRS complexes keep their P waves and a wave like
-    them lies between the beats (some P waves are not conducted), without the pattern of complete
-    dissociation."""
+    """More P waves than QRS complexes, and the non-conducted ones found: midway between the beats
+    that keep their P waves (2:1), or in the pauses of grouped beating, one P-P before the P wave
+    that ends each pause (Mobitz I and II); without the pattern of complete dissociation."""
     return statement("2AVB", [
         _more_p_waves_than_qrs(m),
-        check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE),
-        check("blocked_p_correlation", m.blocked_p_correlation, ">=", t.BLOCKED_P_MIN_CORRELATION),
+        _non_conducted_p_waves(m),
         first(check("beats.pr_ms (range)", pr_range_ms(m.beats), "<", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
               check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY))])
 

@@ -59,20 +59,28 @@ def _rr_range(m: Measurements, comparison: str) -> Criterion:
     return check("beats.rr_ms (NN range)", nn_range_ms(m.beats), comparison, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
 
 
+def p_waves_outnumber_qrs(m: Measurements) -> bool:
+    """Whether the atrial rate exceeds the ventricular one: some P waves are not conducted."""
+    return m.atrial_rate_bpm is not None and bool(m.heart_rate_bpm) and m.atrial_rate_bpm > m.heart_rate_bpm
+
+
 def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion:
     """The sinus (P-wave) rate against a limit: the heart rate, or the atrial rate where P waves
     outnumber the QRS complexes (non-conducted P waves: a sinus rhythm of 80/min with 2:1 block
     is no sinus bradycardia)."""
-    if m.atrial_rate_bpm is not None and m.heart_rate_bpm and m.atrial_rate_bpm > m.heart_rate_bpm:
+    if p_waves_outnumber_qrs(m):
         return check("atrial_rate_bpm", m.atrial_rate_bpm, comparison, threshold)
     return check("heart_rate_bpm", m.heart_rate_bpm, comparison, threshold)
 
 
 def sinus_rhythm(m: Measurements) -> Outcome:
+    """Sinus beats at a normal sinus rate without sinus arrhythmia; where dropped beats make the RR
+    vary (non-conducted P waves), the RR range says nothing about the sinus node."""
+    regular = [] if p_waves_outnumber_qrs(m) else [_rr_range(m, "<=")]
     return statement("SR", [sinus_origin(m),
                             sinus_rate(m, ">=", t.BRADYCARDIA_BELOW_BPM),
                             sinus_rate(m, "<=", t.TACHYCARDIA_ABOVE_BPM),
-                            _rr_range(m, "<=")])
+                            *regular])
 
 
 def sinus_bradycardia(m: Measurements) -> Outcome:
@@ -84,13 +92,17 @@ def sinus_tachycardia(m: Measurements) -> Outcome:
 
 
 def sinus_arrhythmia(m: Measurements) -> Outcome:
+    """Sinus beats whose RR varies widely, unless dropped beats (non-conducted P waves) explain it."""
+    if p_waves_outnumber_qrs(m):
+        return None
     return statement("SARRH", [sinus_origin(m), _rr_range(m, ">")])
 
 
 def atrial_fibrillation(m: Measurements) -> Outcome:
-    """An irregular rhythm without P waves, unless regular flutter waves explain it (flutter
-    with variable conduction)."""
-    if isinstance(atrial_flutter(m), Statement):
+    """An irregular rhythm without P waves, unless organised atrial activity explains it: an
+    atrial rate read from flutter waves (flutter with variable conduction) or from P waves that
+    were not conducted (dropped beats)."""
+    if m.atrial_rate_bpm is not None:
         return None
     return statement("AFIB", [
         check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY),

@@ -17,6 +17,7 @@ from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, m
 from ecg.blocked_p import blocked_p_wave
 from ecg.delineate import Fiducials, delineate
 from ecg.dissociation import dissociated_p_waves
+from ecg.dropped_beats import dropped_p_waves
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
@@ -25,7 +26,7 @@ from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import (AF_MAX_P_WAVE_SHARE, ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
-                            DISSOCIATED_P_MIN_CORRELATION)
+                            DISSOCIATED_P_MIN_CORRELATION, DROPPED_P_MIN_CORRELATION)
 
 ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
@@ -93,6 +94,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     _flutter_waves(result, signal, list(record.leads), beats, fiducials, fs)
     _dissociated_p_waves(result, signal, list(record.leads), beats, template, fiducials, fs)
     _blocked_p_waves(result, signal, beats, template, fiducials, rr_samples, fs)
+    _dropped_p_waves(result, signal, beats, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
@@ -299,8 +301,27 @@ def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, tem
     if found.correlation < BLOCKED_P_MIN_CORRELATION.value or not found.alike_in_size:
         return
     result.atrial_rate_bpm = 2.0 * result.heart_rate_bpm
-    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave {found.delay_ms:.0f} ms after each conducted one "
+    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave {found.pp_ms:.0f} ms after each conducted one "
                                        f"(correlation {found.correlation:.2f}, size ratio {found.size_ratio:.2f})")
+
+
+def _dropped_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, fs: float) -> None:
+    """Where the beats fall into groups ended by pauses, a P wave in each pause one P-P before the
+    P wave that ends it (and one after the P wave before it): dropped beats, and the atrial rate
+    is that of the P waves."""
+    if result.atrial_rate_bpm is not None and result.atrial_rate_bpm != result.heart_rate_bpm:
+        result.notes["dropped_p_correlation"] = "not sought: the atrial rate is read apart from the beats"
+        return
+    found = dropped_p_waves(signal, beats, fs)
+    if found is None:
+        result.notes["dropped_p_correlation"] = "no pause ended by a beat with a P wave"
+        return
+    result.dropped_p_correlation = found.correlation
+    if found.correlation < DROPPED_P_MIN_CORRELATION.value or not found.alike_in_size:
+        return
+    result.atrial_rate_bpm = 60_000.0 / found.pp_ms
+    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave in the pauses, {found.pp_ms:.0f} ms before the P wave "
+                                       f"that ends each (correlation {found.correlation:.2f})")
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

@@ -95,13 +95,15 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         "SARRH", "sinus arrhythmia", "rhythm",
         f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "
         f"{t.RR_RANGE_OUTLIERS_DROPPED.value:g} most extreme at each end dropped) above "
-        f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms",
+        f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms, unless P waves outnumber the QRS complexes "
+        "(dropped beats make the RR vary)",
         (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS, t.RR_RANGE_OUTLIERS_DROPPED)),
     StatementDefinition(
         "AFIB", "atrial fibrillation", "rhythm",
         f"NN irregularity (RMSSD of successive NN intervals / mean NN, ectopic beats excluded) at least "
         f"{t.AF_MIN_RR_IRREGULARITY.value:g} and P waves "
-        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats, unless atrial flutter is found",
+        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats, unless an atrial rate is read "
+        "(flutter waves, or P waves that were not conducted: dropped beats)",
         (t.AF_MIN_RR_IRREGULARITY, t.AF_MAX_P_WAVE_SHARE)),
     StatementDefinition(
         "AFLT", "atrial flutter", "rhythm",
@@ -141,18 +143,20 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         (t.FIRST_DEGREE_AVB_PR_ABOVE_MS, t.SINUS_P_WAVE_MIN_SHARE), aliases=("prolonged pr interval",)),
     StatementDefinition(
         "2AVB", "second degree av block", "conduction",
-        f"atrial rate at least {t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate while "
-        f"P waves precede at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of the QRS complexes and a wave like "
-        f"them lies midway between the beats (non-conducted P waves: correlation with the conducted P wave at "
-        f"least {t.BLOCKED_P_MIN_CORRELATION.value:g}), with P-to-QRS times varying by less than "
-        f"{t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms or an irregular ventricular rhythm (not complete "
-        "dissociation); found as 2:1 block where the blocked P wave lies clear of the T wave; undetermined "
-        "without an atrial rate",
-        (t.SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.BLOCKED_P_MIN_CORRELATION,
-         t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
+        f"atrial rate at least {t.AV_BLOCK_MIN_ATRIAL_RATIO.value:g} times the ventricular rate with the "
+        f"non-conducted P waves found: in the pauses of grouped beating, one P-P cycle before the P wave that "
+        f"ends each pause and one after the P wave before it (Mobitz I, Wenckebach, and Mobitz II; correlation "
+        f"at least {t.DROPPED_P_MIN_CORRELATION.value:g}), or, with P waves before at least "
+        f"{t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of the QRS complexes, midway between the beats (2:1; "
+        f"correlation with the conducted P wave at least {t.BLOCKED_P_MIN_CORRELATION.value:g}); P-to-QRS "
+        f"times varying by less than {t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms or an irregular "
+        "ventricular rhythm (not complete dissociation); a non-conducted P wave inside a T wave is not "
+        "found; undetermined without an atrial rate",
+        (t.AV_BLOCK_MIN_ATRIAL_RATIO, t.DROPPED_P_MIN_CORRELATION, t.SINUS_P_WAVE_MIN_SHARE,
+         t.BLOCKED_P_MIN_CORRELATION, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
     StatementDefinition(
         "3AVB", "third degree av block", "conduction",
-        f"atrial rate at least {t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P waves "
+        f"atrial rate at least {t.AV_BLOCK_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P waves "
         f"that march through independently (P-to-QRS times varying by at least "
         f"{t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS.value:g} ms where P waves precede the beats, else P waves that "
         f"repeat apart from the beats once the mean QRS-T is subtracted, correlation at least "
@@ -160,7 +164,7 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"normal and paced beats below {t.AF_MIN_RR_IRREGULARITY.value:g}); also read under ventricular pacing "
         f"(a demand pacemaker pacing slower than independent P waves), where it is never ruled out; "
         f"undetermined without an atrial rate",
-        (t.THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.DISSOCIATED_P_MIN_CORRELATION,
+        (t.AV_BLOCK_MIN_ATRIAL_RATIO, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.DISSOCIATED_P_MIN_CORRELATION,
          t.AF_MIN_RR_IRREGULARITY)),
     StatementDefinition(
         "WPW", "wolff-parkinson-white syndrome", "conduction",

@@ -119,6 +119,13 @@ BLOCKED_P_MIN_CORRELATION = Threshold(
     "an RR after it (ecg.blocked_p) at or above which that wave is a non-conducted P wave (2:1 AV "
     "block); LUDB (no second-degree block) at most 0.77, synthetic 2:1 block with the blocked P "
     "wave after the T wave at least 0.90, clean or with 50 uV of noise")
+DROPPED_P_MIN_CORRELATION = Threshold(
+    "dropped_p_min_correlation", 0.7, "correlation", PROJECT_CHOICE,
+    "correlation (smoothed first differences, all leads) of the P wave that ends the pauses with the "
+    "wave one P-P cycle before it and with the P wave one more cycle before that (ecg.dropped_beats) "
+    "at or above which the pauses hold non-conducted P waves (second-degree AV block with dropped "
+    "beats); LUDB (no second-degree block) at most 0.36, synthetic Mobitz I and II block at least "
+    "0.72, clean or with 50 uV of noise")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
     "paced beats needed to report a pacemaker (one misread beat is not enough)")
@@ -164,15 +171,13 @@ RSR_PRIME_PATTERN = Threshold(
     "rsr_prime_pattern", 1.0, "bool", SURAWICZ_2009,
     "an rsr', rsR' or rSR' (M-shaped) QRS in V1 or V2 marks right bundle-branch block")
 
-SECOND_DEGREE_AVB_MIN_ATRIAL_RATIO = Threshold(
-    "second_degree_avb_min_atrial_ratio", 1.2, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
-    "atrial rate divided by ventricular rate at or above which some P waves are not conducted "
-    "(2:1 gives 2, 3:2 gives 1.5, 5:4 gives 1.25)")
-THIRD_DEGREE_AVB_MIN_ATRIAL_RATIO = Threshold(
-    "third_degree_avb_min_atrial_ratio", 1.1, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
-    "atrial rate divided by ventricular rate at or above which independent P waves outnumber the QRS "
-    "complexes (complete block) rather than run beside a faster junctional or ventricular rhythm; "
-    "ecg.dissociation reads no P-P cycle within 5 % of the RR")
+AV_BLOCK_MIN_ATRIAL_RATIO = Threshold(
+    "av_block_min_atrial_ratio", 1.1, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "atrial rate divided by ventricular rate at or above which P waves outnumber the QRS complexes: "
+    "some are not conducted (2:1 gives 2, 3:2 gives 1.5, 5:4 gives 1.25; a 10 s record's rate of a "
+    "5:4 block can read 1.19), or, where they run apart from the beats, the block is complete "
+    "rather than the P waves running beside a faster junctional or ventricular rhythm "
+    "(ecg.dissociation reads no P-P cycle within 5 % of the RR)")
 THIRD_DEGREE_AVB_MIN_PR_RANGE_MS = Threshold(
     "third_degree_avb_min_pr_range_ms", 100.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
     "longest minus shortest P-to-QRS time at or above which P waves and QRS complexes are "

@@ -154,3 +154,19 @@ def two_to_one_record(atrial_bpm: float = 80.0, times: WaveTimes = WaveTimes(), 
                                         seed=seed)
     conducted = qrs_onsets / fs - times.pr
     return qrst + p_waves(conducted[:-1] + np.diff(conducted) / 2, qrst.shape[1], fs)
+
+
+def dropped_beat_record(atrial_bpm: float = 75.0, prs_s: tuple[float, ...] = (0.16, 0.24, 0.28),
+                        fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) ECG in mV with second-degree AV block: sinus P waves at ``atrial_bpm``, in
+    groups of len(prs_s) + 1 of which the first ones are conducted after ``prs_s`` and the last
+    is not (lengthening PRs: Mobitz I, Wenckebach; equal PRs: Mobitz II)."""
+    pp = 60.0 / atrial_bpm
+    n_p = int(10.5 / pp) + 2
+    p_starts = 0.3 + pp * np.arange(n_p)
+    group = len(prs_s) + 1
+    conducted = [(k, prs_s[k % group]) for k in range(n_p) if k % group < len(prs_s)]
+    qrs_onsets = np.array([p_starts[k] + pr for k, pr in conducted])
+    qrst, onsets = synthetic_record(fs, rr_s=list(np.diff(qrs_onsets)), with_p=False, seed=seed)
+    shift = onsets[0] / fs - qrs_onsets[0]
+    return qrst + p_waves(p_starts + shift, qrst.shape[1], fs)

@@ -80,7 +80,7 @@ def test_the_match_lies_half_an_rr_after_the_conducted_p_wave():
     rr = float(np.median(np.diff(beats.r_peaks)))
     fiducials = delineate(template, beats.r_index, fs, rr, None)
     found = blocked_p_wave(signal, beats, template, fiducials, rr, fs)
-    assert found.delay_ms == pytest.approx(750.0, abs=10) and found.alike_in_size
+    assert found.pp_ms == pytest.approx(750.0, abs=10) and found.alike_in_size
     no_p = replace(fiducials, p_onset=None, p_offset=None)
     assert blocked_p_wave(signal, beats, template, no_p, rr, fs) is None
 

@@ -82,7 +82,7 @@ def test_nn_irregularity_is_rmssd_over_mean_of_normal_to_normal_intervals():
 def test_atrial_fibrillation_needs_irregular_rr_and_absent_p_waves(spread, share, af):
     beats = sinus_beats(spread_ms=spread)
     assert (nn_irregularity(beats) >= 0.1) is (spread > 85.0)
-    m = normal(beats=beats, p_wave_present_share=share)
+    m = normal(beats=beats, p_wave_present_share=share, atrial_rate_bpm=None)   # no P waves: no atrial rate
     assert ("AFIB" in codes(m)) is af
 
 
@@ -96,7 +96,7 @@ def test_ectopic_beats_do_not_make_atrial_fibrillation():
 def test_no_atrial_premature_complexes_are_reported_in_atrial_fibrillation():
     assert "PAC" in codes(normal(supraventricular_ectopic_beats=2))
     assert "PAC" not in codes(normal(supraventricular_ectopic_beats=2, beats=sinus_beats(spread_ms=300.0),
-                                     p_wave_present_share=0.1))
+                                     p_wave_present_share=0.1, atrial_rate_bpm=None))
 
 
 @pytest.mark.parametrize("rate, flutter", [(249.0, False), (250.0, True), (350.0, True), (350.1, False)])

@@ -1,0 +1,99 @@
+"""Non-conducted P waves in the pauses of grouped beating: Mobitz I (Wenckebach) and Mobitz II
+block get their atrial rate and second-degree AV block instead of atrial fibrillation or sinus
+arrhythmia; sinus arrhythmia, fibrillation and premature atrial beats get none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.signal import resample_poly
+
+from ecg.beats import find_beats
+from ecg.criteria import evaluate
+from ecg.dropped_beats import PAUSE_RATIO, dropped_p_waves, pauses
+from ecg.io import read_ecg
+from ecg.measure import measure
+from ecg.measurements import Measurements
+from ecg.record import make_record
+from ecg.rpeaks import detect_rpeaks
+from ecg.thresholds import DROPPED_P_MIN_CORRELATION
+from tests.ecg.synthetic_waves import LEADS, dropped_beat_record, fibrillation_waves, synthetic_record
+
+LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
+DROPPED = DROPPED_P_MIN_CORRELATION.value
+WENCKEBACH_4_3 = (0.16, 0.24, 0.28)
+MOBITZ_II_3_2 = (0.16, 0.16)
+
+
+def _measure(signal: np.ndarray, fs: float = 500.0, leads=LEADS) -> Measurements:
+    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
+
+
+def _codes(m: Measurements) -> set[str]:
+    return {s.code for s in evaluate(m)}
+
+
+@pytest.mark.parametrize("prs, atrial", [
+    ((0.16, 0.26), 60.0), (WENCKEBACH_4_3, 75.0), ((0.16, 0.22, 0.26, 0.28), 90.0), (MOBITZ_II_3_2, 75.0),
+    ((0.16, 0.16, 0.16), 90.0)])
+def test_dropped_beats_give_the_atrial_rate_and_second_degree_block(prs, atrial):
+    m = _measure(dropped_beat_record(atrial, prs))
+    assert m.atrial_rate_bpm == pytest.approx(atrial, rel=0.02)
+    assert m.dropped_p_correlation >= DROPPED and "in the pauses" in m.notes["atrial_rate_bpm"]
+    found = _codes(m)
+    assert "2AVB" in found and not found & {"AFIB", "SARRH", "3AVB"}
+
+
+def test_mobitz_ii_keeps_its_sinus_rhythm_at_the_p_wave_rate():
+    found = _codes(_measure(dropped_beat_record(75.0, MOBITZ_II_3_2)))
+    assert {"SR", "2AVB"} <= found and not found & {"SBRAD", "SARRH"}
+
+
+def test_dropped_beats_are_found_under_noise_and_on_one_lead_at_holter_rates():
+    signal = dropped_beat_record(75.0, WENCKEBACH_4_3)
+    noisy = signal + np.random.default_rng(101).normal(0.0, 0.05, signal.shape)
+    assert "2AVB" in _codes(_measure(noisy))
+    lead_ii = signal[[LEADS.index("II")]]
+    for fs, (up, down) in ((250.0, (1, 2)), (360.0, (18, 25)), (1000.0, (2, 1))):
+        m = _measure(resample_poly(lead_ii, up, down, axis=-1), fs=fs, leads=["II"])
+        assert m.atrial_rate_bpm == pytest.approx(75.0, rel=0.02), fs
+        assert "2AVB" in _codes(m), fs
+
+
+def test_the_pauses_are_the_long_rrs_between_normal_beats():
+    fs = 500.0
+    signal = dropped_beat_record(75.0, MOBITZ_II_3_2).astype(np.float64)
+    beats = find_beats(signal, detect_rpeaks(signal, fs), fs, np.array([], dtype=int))
+    rr_s = np.diff(beats.r_peaks) / fs
+    found = pauses(beats)
+    assert found.size >= 3 and np.all(np.diff(found) == 2)          # 3:2: every other RR is a pause
+    assert rr_s[found] == pytest.approx(1.6, abs=0.01)              # two P-P cycles
+    others = np.delete(rr_s, found)
+    assert others == pytest.approx(0.8, abs=0.01) and 1.6 >= PAUSE_RATIO * 0.8
+    match = dropped_p_waves(signal, beats, fs)
+    assert match.pp_ms == pytest.approx(800.0, abs=10) and match.alike_in_size
+
+
+def test_sinus_arrhythmia_has_no_dropped_beats():
+    """Slow breathing-like RR swings of +-25 %: pauses, but no P wave in them."""
+    signal, _ = synthetic_record(rr_s=list(0.9 + 0.25 * np.sin(np.arange(12) / 2.0)))
+    m = _measure(signal)
+    assert (m.dropped_p_correlation or 0.0) < DROPPED and "2AVB" not in _codes(m)
+    assert m.atrial_rate_bpm == pytest.approx(m.heart_rate_bpm)
+
+
+def test_fibrillation_stays_fibrillation():
+    rng = np.random.default_rng(3)
+    signal, _ = synthetic_record(rr_s=list(rng.uniform(0.45, 1.2, 14)), with_p=False)
+    m = _measure(signal + fibrillation_waves(signal.shape[1], 500.0))
+    assert m.dropped_p_correlation is None and "no pause ended by a beat with a P wave" in m.notes[
+        "dropped_p_correlation"]
+    assert "AFIB" in _codes(m)
+
+
+def test_ludb_atrial_fibrillation_and_sinus_records_have_no_dropped_beats():
+    for record in ("2", "44", "62"):
+        m = measure(read_ecg(LUDB / f"{record}.hea"))
+        assert (m.dropped_p_correlation or 0.0) < DROPPED and "2AVB" not in _codes(m), record
