@@ -8,7 +8,7 @@ of baseline either side) is slid over the median, over the dominant beats, of th
 over all leads at once. Both are first differences after a moving average of ``SMOOTHING_S``:
 they weigh a P wave's edges more than the slow dome of a T wave the search may cross, and the
 smoothing keeps noise out. The best correlation and the two waves' size ratio say whether a
-blocked P wave is there (``ecg.measure`` reads them against ``BLOCKED_P_MIN_CORRELATION`` and
+blocked P wave is there (``ecg.atrial_rate`` reads them against ``BLOCKED_P_MIN_CORRELATION`` and
 ``MAX_SIZE_RATIO``).
 
 On the 160 LUDB records (none with AV block of the second degree) the best correlation is at
@@ -51,13 +51,10 @@ def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiduc
     """The best match of the representative P wave half an RR after it in the (leads, samples)
     analysed signal; None without a P wave, or with fewer than two dominant beats whose search
     window lies inside the record."""
-    if fiducials.p_onset is None or fiducials.p_offset is None or fiducials.qrs_offset is None:
+    found = p_pattern(template, fiducials, fs)
+    if found is None:
         return None
-    flank = int(round(FLANK_S * fs))
-    start = fiducials.p_onset - flank
-    if start < 0:
-        return None
-    pattern = slope(template[:, start:fiducials.p_offset + flank], fs)
+    pattern, start = found
     half = rr_samples / 2.0
     first = max(int(start + (1.0 - SPACING_TOLERANCE) * half), fiducials.qrs_offset)
     last = int(start + (1.0 + SPACING_TOLERANCE) * half)
@@ -69,6 +66,19 @@ def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiduc
         return None
     offset, correlation, size_ratio = best_match(pattern, slope(around, fs))
     return PWaveMatch(correlation, size_ratio, (first + offset - start) * 1000.0 / fs)
+
+
+def p_pattern(beat: np.ndarray, fiducials: Fiducials, fs: float) -> tuple[np.ndarray, int] | None:
+    """The (leads, samples) beat's P wave with FLANK_S of baseline either side, as smoothed first
+    differences, and the sample where it starts; None without a P wave or QRS end, or too near
+    the beat's start."""
+    if fiducials.p_onset is None or fiducials.p_offset is None or fiducials.qrs_offset is None:
+        return None
+    flank = int(round(FLANK_S * fs))
+    start = fiducials.p_onset - flank
+    if start < 0:
+        return None
+    return slope(beat[:, start:fiducials.p_offset + flank], fs), start
 
 
 def best_match(pattern: np.ndarray, searched: np.ndarray) -> tuple[int, float, float]:

@@ -12,12 +12,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
-from ecg.atrial import AtrialActivity, atrial_activity
+from ecg.atrial_rate import read_atrial_rate
 from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
-from ecg.blocked_p import blocked_p_wave
 from ecg.delineate import Fiducials, delineate
-from ecg.dissociation import dissociated_p_waves
-from ecg.dropped_beats import dropped_p_waves
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
@@ -25,8 +22,7 @@ from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
-from ecg.thresholds import (AF_MAX_P_WAVE_SHARE, ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
-                            DISSOCIATED_P_MIN_CORRELATION, DROPPED_P_MIN_CORRELATION)
+from ecg.thresholds import AF_MAX_P_WAVE_SHARE
 
 ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
@@ -52,13 +48,6 @@ P_MIN_EXPECTED_CORRELATION = 0.75
 # pacemaker does not track the atria). Where it does, the pacing is P-synchronous and the PR, the
 # pacemaker's AV delay, is reported (LUDB 72: its experts annotate those P waves and that PR).
 VENTRICULAR_PACING = "ventricular pacing"
-# Regular atrial waves (ecg.atrial) at least this many times the ventricular rate are flutter (F)
-# waves, and what looked like a P wave before the QRS is one of them. In a regular ventricular
-# rhythm the conduction is fixed (2:1, 3:1, ...), so the atrial cycle is read only at whole
-# fractions of the RR (a sinus tachycardia's P and T waves can repeat at another lag; T waves pull
-# the free best lag by up to 6 %).
-FLUTTER_MIN_ATRIAL_TO_VENTRICULAR = 1.5
-FIXED_CONDUCTION_RATIOS = (2, 3, 4, 5, 6)
 
 
 def measure(record: ECGRecord) -> Measurements:
@@ -91,10 +80,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     fiducials = delineate(template, beats.r_index, fs, rr_samples, _stimulus(beats, beats.dominant))
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
-    _flutter_waves(result, signal, list(record.leads), beats, fiducials, fs)
-    _dissociated_p_waves(result, signal, list(record.leads), beats, template, fiducials, fs)
-    _blocked_p_waves(result, signal, beats, template, fiducials, rr_samples, fs)
-    _dropped_p_waves(result, signal, beats, fs)
+    read_atrial_rate(result, signal, list(record.leads), beats, template, fiducials, rr_samples, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
@@ -217,120 +203,9 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
         reason = "no P wave found before the QRS"
     else:
         reason = f"a P wave before only {share:.0%} of the beats"
-    _no_p_waves(result, reason)
+    result.drop_p_waves(reason)
     if f.p_onset is not None and _ventricular_paced(beats):  # P waves the pacemaker does not track
         result.notes["pr_interval_ms"] = VENTRICULAR_PACING
-
-
-def _no_p_waves(result: Measurements, reason: str) -> None:
-    """P duration, PR, P axis and the atrial rate null with ``reason``."""
-    result.p_duration_ms = result.pr_interval_ms = result.atrial_rate_bpm = None
-    for beat in result.beats:
-        beat.pr_ms = None
-    for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
-        result.notes[name] = reason
-
-
-def _flutter_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats, f: Fiducials,
-                   fs: float) -> None:
-    """Where regular atrial waves run well faster than the ventricles, their rate is the atrial
-    rate and no beat has a P wave: the wave before each QRS is one of those atrial waves."""
-    activity = atrial_activity(signal, leads, beats, f, fs)
-    if activity is None:
-        result.notes["atrial_periodicity"] = "too little signal outside the QRS complexes"
-        return
-    if result.heart_rate_bpm and (result.rr_irregularity or 0.0) <= IRREGULAR_RHYTHM:
-        activity = _fixed_conduction(activity, result.heart_rate_bpm)
-        if activity is None:
-            result.notes["atrial_periodicity"] = ("regular ventricular rhythm, and no whole multiple of its "
-                                                  "rate is an atrial cycle that can be read")
-            return
-    result.atrial_periodicity = activity.periodicity
-    if activity.periodicity < ATRIAL_PERIODIC_MIN_CORRELATION.value or not result.heart_rate_bpm:
-        return
-    if activity.rate_bpm < FLUTTER_MIN_ATRIAL_TO_VENTRICULAR * result.heart_rate_bpm:
-        return
-    _no_p_waves(result, f"regular atrial waves at {activity.rate_bpm:.0f}/min (periodicity "
-                        f"{activity.periodicity:.2f}), not P waves")
-    result.atrial_rate_bpm = activity.rate_bpm
-    del result.notes["atrial_rate_bpm"]
-    result.p_wave_present_share = 0.0
-    for beat in result.beats:
-        beat.p_wave = False
-
-
-def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats,
-                         template: np.ndarray, f: Fiducials, fs: float) -> None:
-    """In a regular rhythm whose beats have no P wave before them (and no flutter waves), P waves
-    that march through at their own rate give the atrial rate: the atria and ventricles beat
-    apart (AV dissociation)."""
-    if not result.heart_rate_bpm:
-        return
-    if result.atrial_rate_bpm is not None:
-        result.notes["dissociated_p_periodicity"] = ("not sought: the atrial rate is read already (P waves "
-                                                     "before the beats, or flutter waves)")
-        return
-    if (result.rr_irregularity or 0.0) > IRREGULAR_RHYTHM:
-        result.notes["dissociated_p_periodicity"] = "irregular rhythm"
-        return
-    found = dissociated_p_waves(signal, leads, beats, template, f, fs)
-    if found is None:
-        result.notes["dissociated_p_periodicity"] = "no cycle apart from the beats' own could be read"
-        return
-    result.dissociated_p_periodicity = found.periodicity
-    if found.periodicity < DISSOCIATED_P_MIN_CORRELATION.value:
-        return
-    result.atrial_rate_bpm = found.rate_bpm
-    result.notes["atrial_rate_bpm"] = (f"P waves independent of the QRS (periodicity {found.periodicity:.2f} after "
-                                       "subtracting the mean QRS-T)")
-
-
-def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, template: np.ndarray,
-                     f: Fiducials, rr_samples: float, fs: float) -> None:
-    """Where a P wave precedes the beats, a second one like it midway to the next: every other P
-    wave is not conducted (2:1 AV block), and the atrial rate is twice the ventricular one."""
-    if result.pr_interval_ms is None or result.atrial_rate_bpm != result.heart_rate_bpm:
-        result.notes["blocked_p_correlation"] = ("not sought: no P wave before the beats, or the atrial rate "
-                                                 "read apart from them")
-        return
-    found = blocked_p_wave(signal, beats, template, f, rr_samples, fs)
-    if found is None:
-        result.notes["blocked_p_correlation"] = "too few beats with half an RR of signal after their P wave"
-        return
-    result.blocked_p_correlation = found.correlation
-    if found.correlation < BLOCKED_P_MIN_CORRELATION.value or not found.alike_in_size:
-        return
-    result.atrial_rate_bpm = 2.0 * result.heart_rate_bpm
-    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave {found.pp_ms:.0f} ms after each conducted one "
-                                       f"(correlation {found.correlation:.2f}, size ratio {found.size_ratio:.2f})")
-
-
-def _dropped_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, fs: float) -> None:
-    """Where the beats fall into groups ended by pauses, a P wave in each pause one P-P before the
-    P wave that ends it (and one after the P wave before it): dropped beats, and the atrial rate
-    is that of the P waves."""
-    if result.atrial_rate_bpm is not None and result.atrial_rate_bpm != result.heart_rate_bpm:
-        result.notes["dropped_p_correlation"] = "not sought: the atrial rate is read apart from the beats"
-        return
-    found = dropped_p_waves(signal, beats, fs)
-    if found is None:
-        result.notes["dropped_p_correlation"] = "no pause ended by a beat with a P wave"
-        return
-    result.dropped_p_correlation = found.correlation
-    if found.correlation < DROPPED_P_MIN_CORRELATION.value or not found.alike_in_size:
-        return
-    result.atrial_rate_bpm = 60_000.0 / found.pp_ms
-    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave in the pauses, {found.pp_ms:.0f} ms before the P wave "
-                                       f"that ends each (correlation {found.correlation:.2f})")
-
-
-def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:
-    """The activity at the whole multiple of the ventricular rate where it repeats best; None when
-    no multiple lies among the cycles tried."""
-    readings = [reading for ratio in FIXED_CONDUCTION_RATIOS
-                if (reading := activity.at_rate(ratio * heart_rate_bpm)) is not None
-                and np.isfinite(reading.periodicity)]
-    return max(readings, key=lambda reading: reading.periodicity, default=None)
 
 
 def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | None:

@@ -91,6 +91,14 @@ class Measurements:
     notes: dict[str, str] = field(default_factory=dict)
     statements: list[dict] = field(default_factory=list)
 
+    def drop_p_waves(self, reason: str) -> None:
+        """P duration, PR (each beat's too), P axis and the atrial rate null with ``reason``."""
+        self.p_duration_ms = self.pr_interval_ms = self.atrial_rate_bpm = None
+        for beat in self.beats:
+            beat.pr_ms = None
+        for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg", "atrial_rate_bpm"):
+            self.notes[name] = reason
+
     def to_dict(self) -> dict[str, Any]:
         """The public JSON object (see DESIGN.md): every field, NaN and infinities as None."""
         return _finite(asdict(self))
