@@ -138,6 +138,10 @@ def _dropped_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, fs:
     result.atrial_rate_bpm = 60_000.0 / found.pp_ms
     result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave in the pauses, {found.pp_ms:.0f} ms before the P wave "
                                        f"that ends each (correlation {found.correlation:.2f})")
+    if result.pr_interval_ms is None:    # Wenckebach block: the PR changes from beat to beat
+        for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg"):
+            result.notes[name] = ("P waves at PRs that change from beat to beat (dropped beats): no one P wave "
+                                  "to measure")
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

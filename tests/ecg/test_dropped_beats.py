@@ -46,6 +46,11 @@ def test_dropped_beats_give_the_atrial_rate_and_second_degree_block(prs, atrial)
     assert "2AVB" in found and not found & {"AFIB", "SARRH", "3AVB"}
 
 
+def test_wenckebach_block_says_why_it_has_no_pr():
+    m = _measure(dropped_beat_record(75.0, WENCKEBACH_4_3))
+    assert m.pr_interval_ms is None and "change from beat to beat" in m.notes["pr_interval_ms"]
+
+
 def test_mobitz_ii_keeps_its_sinus_rhythm_at_the_p_wave_rate():
     found = _codes(_measure(dropped_beat_record(75.0, MOBITZ_II_3_2)))
     assert {"SR", "2AVB"} <= found and not found & {"SBRAD", "SARRH"}
