@@ -111,7 +111,8 @@ def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, tem
         return
     found = blocked_p_wave(signal, beats, template, f, rr_samples, fs)
     if found is None:
-        result.notes["blocked_p_correlation"] = "too few beats with half an RR of signal after their P wave"
+        result.notes["blocked_p_correlation"] = ("nowhere to look: half an RR after the P wave lies before the "
+                                                 "T wave ends, or too few beats have signal there")
         return
     result.blocked_p_correlation = found.correlation
     if found.correlation < BLOCKED_P_MIN_CORRELATION.value or not found.alike_in_size:

@@ -66,7 +66,7 @@ def dissociated_p_waves(signal: np.ndarray, leads: list[str], beats: Beats, temp
     outside = outside_qrs(residual.shape[-1], beats, fiducials, fs)
     lags = np.arange(int(round(CYCLE_RANGE_S[0] * fs)), int(round(CYCLE_RANGE_S[1] * fs)) + 1)
     lagged = LaggedProducts.of(residual, outside, lags)
-    norm = np.sqrt(lagged.earlier_power.sum(axis=0) * lagged.later_power.sum(axis=0))
+    norm = np.sqrt(np.clip(lagged.earlier_power.sum(axis=0) * lagged.later_power.sum(axis=0), 0.0, None))
     correlations = lagged.products.sum(axis=0) / np.where(norm > 0, norm, np.inf)
     usable = (lagged.pairs >= MIN_PAIRS_S * fs) & ~beat_locked(lags, float(np.mean(np.diff(beats.r_peaks))))
     correlations = np.where(usable, correlations, -np.inf)

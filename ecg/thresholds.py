@@ -116,9 +116,9 @@ DISSOCIATED_P_MIN_CORRELATION = Threshold(
 BLOCKED_P_MIN_CORRELATION = Threshold(
     "blocked_p_min_correlation", 0.85, "correlation", PROJECT_CHOICE,
     "correlation (smoothed first differences, all leads) of the conducted P wave with the wave half "
-    "an RR after it (ecg.blocked_p) at or above which that wave is a non-conducted P wave (2:1 AV "
-    "block); LUDB (no second-degree block) at most 0.77, synthetic 2:1 block with the blocked P "
-    "wave after the T wave at least 0.90, clean or with 50 uV of noise")
+    "an RR after it and after the T wave (ecg.blocked_p) at or above which that wave is a "
+    "non-conducted P wave (2:1 AV block); LUDB (no second-degree block) at most 0.57, synthetic 2:1 "
+    "block at least 0.92, clean or with 50 uV of noise")
 DROPPED_P_MIN_CORRELATION = Threshold(
     "dropped_p_min_correlation", 0.7, "correlation", PROJECT_CHOICE,
     "correlation (smoothed first differences, all leads) of the P wave that ends the pauses with the "

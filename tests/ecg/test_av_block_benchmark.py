@@ -61,3 +61,15 @@ def test_ptbxl_table_scores_second_and_third_degree_block(tmp_path):
     assert "| SR | 1 | 0 | 0 |" in result.stdout
     assert "2AVB: found in 1 of 1 records, stated on 0 of 1 records of the other classes." in result.stdout
     assert "1 listed records not on disk." in result.stdout
+
+
+def test_subset_count_names_the_ecgs_with_a_block(tmp_path):
+    sinus, _ = synthetic_record(rr_s=[0.8] * 12)
+    blocked = dropped_beat_record(75.0, (0.16, 0.16))
+    n = min(sinus.shape[1], blocked.shape[1])
+    np.savez(tmp_path / "subset.npz", ecg_id=np.array([7, 9]), signal=np.stack([sinus[:, :n], blocked[:, :n]]),
+             fs=500.0, leads=np.array(LEADS))
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "av_block.py"), "--data", str(tmp_path / "no"),
+                             "--no-synthetic", "--subset", str(tmp_path / "subset.npz")],
+                            capture_output=True, text=True, check=True, cwd=ROOT)
+    assert "PTB-XL subset (2 ECGs, 500 Hz, no labels): 2AVB stated on 1 [9]; 3AVB stated on 0 []" in result.stdout

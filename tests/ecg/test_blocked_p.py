@@ -57,18 +57,20 @@ def test_2_to_1_block_is_found_under_noise_and_on_one_lead_at_holter_rates():
         assert "2AVB" in _codes(m), fs
 
 
-def test_a_blocked_p_wave_on_the_t_wave_is_not_found():
-    """At 120/min with a QT of 400 ms the blocked P wave lands on the T wave's end (0.70): read as
-    sinus bradycardia at the ventricular rate, the limit benchmarks/av_block.py shows."""
+def test_a_blocked_p_wave_on_the_t_wave_is_not_sought():
+    """At 120/min with a QT of 400 ms the blocked P wave lands on the T wave's end: read as sinus
+    bradycardia at the ventricular rate, the limit benchmarks/av_block.py shows. The search starts
+    where the T wave ends, because T waves matched P waves there on real ECGs."""
     m = _measure(two_to_one_record(120.0, WaveTimes(qt=0.40)))
-    assert m.blocked_p_correlation < BLOCKED and m.atrial_rate_bpm == pytest.approx(m.heart_rate_bpm)
+    assert m.blocked_p_correlation is None and "before the T wave ends" in m.notes["blocked_p_correlation"]
+    assert m.atrial_rate_bpm == pytest.approx(m.heart_rate_bpm)
 
 
 @pytest.mark.parametrize("rr_s, qt_s", [(1.5, 0.46), (1.2, 0.44), (1.0, 0.42), (0.8, 0.40), (0.6, 0.34)])
 def test_sinus_rhythm_has_no_blocked_p_wave(rr_s, qt_s):
     signal, _ = synthetic_record(rr_s=[rr_s] * int(9 / rr_s), times=WaveTimes(qt=qt_s))
     m = _measure(signal + np.random.default_rng(1).normal(0.0, 0.05, signal.shape))
-    assert m.blocked_p_correlation < BLOCKED
+    assert (m.blocked_p_correlation or 0.0) < BLOCKED
     assert m.atrial_rate_bpm == pytest.approx(m.heart_rate_bpm) and "2AVB" not in _codes(m)
 
 
