@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import wfdb
 
+from tests.ecg.ptbxl_layout import write_ptbxl
 from tests.ecg.synthetic_waves import LEADS, dissociated_record, dropped_beat_record, synthetic_record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,24 +36,11 @@ def test_ludb_tables_score_complete_block_and_look_for_blocked_p_waves(tmp_path)
     assert "| Sinus rhythm | 0 uV | 2 |" in result.stdout and "| Sinus rhythm | 50 uV | 2 |" in result.stdout
 
 
-def _write_ptbxl(root: Path, ecg_id: int, signal: np.ndarray) -> str:
-    name = f"records500/00000/{ecg_id:05d}_hr"
-    folder = (root / name).parent
-    folder.mkdir(parents=True, exist_ok=True)
-    wfdb.wrsamp(Path(name).name, fs=500, units=["mV"] * 12, sig_name=list(LEADS), p_signal=signal.T.astype(float),
-                fmt=["16"] * 12, write_dir=str(folder))
-    return name
-
-
 def test_ptbxl_table_scores_second_and_third_degree_block(tmp_path):
     sinus, _ = synthetic_record(rr_s=[0.8] * 12)
     rows = [(1, "{'2AVB': 100.0, 'SR': 0.0}", dropped_beat_record(75.0, (0.16, 0.24, 0.28))),
             (2, "{'3AVB': 100.0}", dissociated_record(75.0, 40.0)), (3, "{'NORM': 100.0, 'SR': 0.0}", sinus)]
-    lines = ["ecg_id,patient_id,report,scp_codes,strat_fold,filename_lr,filename_hr"]
-    for ecg_id, codes, signal in rows:
-        lines.append(f'{ecg_id},{ecg_id}.0,"report","{codes}",1,x,{_write_ptbxl(tmp_path, ecg_id, signal)}')
-    lines.append('4,4.0,"report","{\'SR\': 0.0}",1,x,records500/00000/00004_hr')  # listed, not on disk
-    (tmp_path / "ptbxl_database.csv").write_text("\n".join(lines) + "\n")
+    write_ptbxl(tmp_path, rows)
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "av_block.py"), "--data", str(tmp_path / "no"),
                              "--ptbxl", str(tmp_path), "--no-synthetic"],
                             capture_output=True, text=True, check=True, cwd=ROOT)
