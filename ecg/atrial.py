@@ -35,7 +35,7 @@ ATRIAL_LEADS = ("II", "III", "aVF", "V1")
 ATRIAL_BAND_HZ = (3.0, 15.0)
 FILTER_ORDER = 2
 QRS_MASK_MARGIN_S = 0.04        # the band-pass rings this long around a QRS
-NO_T_END_AFTER_QRS_S = 0.35     # a masked beat's QRS-T ends this long after its QRS when no T end is found
+NO_T_END_AFTER_QRS_S = 0.35     # a QRS-T ends this long after its QRS when no T end is found
 CYCLE_RANGE_S = (0.16, 0.25)    # 240-375 per minute: flutter
 MIN_PAIRS_S = 1.0               # unmasked sample pairs needed for a lag to count
 
@@ -108,6 +108,13 @@ def lagged_sums(first: np.ndarray, second: np.ndarray, lags: np.ndarray) -> np.n
     return np.fft.irfft(spectrum, size, axis=-1)[..., lags]
 
 
+def qrst_end(fiducials: Fiducials, fs: float) -> int:
+    """The representative beat's T end, or ``NO_T_END_AFTER_QRS_S`` after its QRS where none was found."""
+    if fiducials.t_offset is not None:
+        return fiducials.t_offset
+    return fiducials.qrs_offset + int(round(NO_T_END_AFTER_QRS_S * fs))
+
+
 def outside_qrs(n_samples: int, beats: Beats, fiducials: Fiducials, fs: float) -> np.ndarray:
     """True where no QRS lies: each beat's QRS (the representative beat's, widened by
     ``QRS_MASK_MARGIN_S``) is masked, and the whole QRS-T of beats outside the representative beat
@@ -115,8 +122,7 @@ def outside_qrs(n_samples: int, beats: Beats, fiducials: Fiducials, fs: float) -
     r = beats.r_index
     margin = int(round(QRS_MASK_MARGIN_S * fs))
     start = fiducials.qrs_onset - r - margin
-    t_end = fiducials.t_offset if fiducials.t_offset is not None else (
-        fiducials.qrs_offset + int(round(NO_T_END_AFTER_QRS_S * fs)))
+    t_end = qrst_end(fiducials, fs)
     outside = np.ones(n_samples, dtype=bool)
     for peak, dominant in zip(beats.r_peaks, beats.dominant):
         stop = (fiducials.qrs_offset if dominant else t_end) - r + margin

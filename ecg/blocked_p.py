@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from ecg.atrial import qrst_end
 from ecg.beats import Beats
 from ecg.delineate import Fiducials
 
@@ -33,7 +34,6 @@ FLANK_S = 0.03              # baseline kept either side of the P wave in the pat
 SPACING_TOLERANCE = 0.15    # the blocked P wave lies within this share of half an RR from midway
 MAX_SIZE_RATIO = 2.0        # the blocked and the conducted P wave differ in size by at most this
 SMOOTHING_S = 0.03          # moving average before the first difference
-NO_T_END_AFTER_QRS_S = 0.35     # the T wave ends this long after the QRS when no T end was found
 
 
 @dataclass(frozen=True)
@@ -59,14 +59,12 @@ def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiduc
         return None
     pattern, start = found
     half = rr_samples / 2.0
-    t_end = (fiducials.t_offset if fiducials.t_offset is not None
-             else fiducials.qrs_offset + int(round(NO_T_END_AFTER_QRS_S * fs)))
-    first = max(int(start + (1.0 - SPACING_TOLERANCE) * half), t_end - (fiducials.p_onset - start))
+    first = max(int(start + (1.0 - SPACING_TOLERANCE) * half), qrst_end(fiducials, fs) - (fiducials.p_onset - start))
     last = int(start + (1.0 + SPACING_TOLERANCE) * half)
     if last < first:
         return None
     stop = last - beats.r_index + pattern.shape[-1] + 1
-    around = _median_after_beats(signal, beats, first - beats.r_index, stop)
+    around = median_window(signal, beats.r_peaks[beats.dominant], first - beats.r_index, stop, min_windows=2)
     if around is None:
         return None
     offset, correlation, size_ratio = best_match(pattern, slope(around, fs))
@@ -106,12 +104,12 @@ def slope(signal: np.ndarray, fs: float) -> np.ndarray:
     return np.diff(uniform_filter1d(signal, k, axis=-1, mode="nearest"), axis=-1)
 
 
-def _median_after_beats(signal: np.ndarray, beats: Beats, start: int, stop: int) -> np.ndarray | None:
-    """The median over the dominant beats of signal[:, R + start : R + stop]; None with fewer than
-    two such windows inside the record."""
-    peaks = beats.r_peaks[beats.dominant]
+def median_window(signal: np.ndarray, peaks: np.ndarray, start: int, stop: int,
+                  min_windows: int = 1) -> np.ndarray | None:
+    """The median over ``peaks`` of signal[:, peak + start : peak + stop], leaving out windows that
+    leave the record; None with fewer than ``min_windows`` left."""
     peaks = peaks[(peaks + start >= 0) & (peaks + stop <= signal.shape[-1])]
-    if peaks.size < 2:
+    if peaks.size < min_windows:
         return None
     windows = np.stack([signal[:, peak + start:peak + stop] for peak in peaks])
     return np.median(np.nan_to_num(windows), axis=0)

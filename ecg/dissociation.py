@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-from ecg.atrial import ATRIAL_LEADS, LaggedProducts, outside_qrs
+from ecg.atrial import ATRIAL_LEADS, LaggedProducts, outside_qrs, qrst_end
 from ecg.beats import Beats
 from ecg.delineate import Fiducials
 
@@ -35,7 +35,6 @@ P_BAND_HZ = (2.0, 15.0)
 FILTER_ORDER = 2
 CANCEL_MARGIN_S = 0.04          # the mean beat is subtracted from this long before its QRS onset
 TAPER_S = 0.02                  # ... to this long after its T end, faded in and out over this
-NO_T_END_AFTER_QRS_S = 0.35     # the QRS-T ends this long after the QRS when no T end was found
 CYCLE_RANGE_S = (0.3, 1.5)      # 40-200 per minute: P waves, not flutter waves
 BEAT_LOCKED_MULTIPLES = (1, 2, 3)
 BEAT_LOCKED_TOLERANCE = 0.05    # lags this close (relative) to RR x k or RR / k are left out
@@ -80,8 +79,7 @@ def cancel_qrst(signal: np.ndarray, beats: Beats, template: np.ndarray, fiducial
                 fs: float) -> np.ndarray:
     """The signal minus the representative beat's QRS-T at every dominant beat (tapered ends)."""
     margin = int(round(CANCEL_MARGIN_S * fs))
-    t_end = fiducials.t_offset if fiducials.t_offset is not None else (
-        fiducials.qrs_offset + int(round(NO_T_END_AFTER_QRS_S * fs)))
+    t_end = qrst_end(fiducials, fs)
     start, stop = max(0, fiducials.qrs_onset - margin), min(template.shape[-1], t_end + margin)
     taper = np.ones(stop - start)
     ramp = np.sin(np.linspace(0.0, np.pi / 2, min(int(round(TAPER_S * fs)), taper.size // 2))) ** 2

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecg.beats import Beats
-from ecg.blocked_p import PWaveMatch, best_match, p_pattern, slope
+from ecg.blocked_p import PWaveMatch, best_match, median_window, p_pattern, slope
 from ecg.delineate import delineate
 
 PAUSE_RATIO = 1.25          # an RR this many times the median of the shorter RRs is a pause
@@ -71,22 +71,16 @@ def dropped_p_waves(signal: np.ndarray, beats: Beats, fs: float) -> PWaveMatch |
     last = min(own - int(round(MIN_PP_S * fs)), own - int(pause / MAX_PAUSE_CYCLES))
     width = pattern.shape[-1] + 1
     peaks = beats.r_peaks[ending]
-    peaks = peaks[peaks + first >= 0]
-    if last < first or peaks.size == 0:
+    pauses_median = median_window(signal, peaks, first, last + width) if last >= first else None
+    if pauses_median is None:
         return None
-    offset, correlation, size_ratio = best_match(pattern, _median_before(signal, peaks, first, last + width, fs))
+    offset, correlation, size_ratio = best_match(pattern, slope(pauses_median, fs))
     dropped = first + offset
     pp = own - dropped
     tolerance = int(round(PP_TOLERANCE_S * fs))
     earlier = dropped - pp - tolerance            # the P wave before the pause, one P-P earlier still
-    peaks = peaks[peaks + earlier >= 0]
-    if peaks.size == 0:
+    earlier_median = median_window(signal, peaks, earlier, earlier + 2 * tolerance + width)
+    if earlier_median is None:
         return None
-    _, before, _ = best_match(pattern, _median_before(signal, peaks, earlier, earlier + 2 * tolerance + width, fs))
+    _, before, _ = best_match(pattern, slope(earlier_median, fs))
     return PWaveMatch(min(correlation, before), size_ratio, pp * 1000.0 / fs)
-
-
-def _median_before(signal: np.ndarray, peaks: np.ndarray, start: int, stop: int, fs: float) -> np.ndarray:
-    """The smoothed first difference of the median over ``peaks`` of signal[:, peak + start : peak + stop]."""
-    windows = np.stack([signal[:, peak + start:peak + stop] for peak in peaks])
-    return slope(np.median(np.nan_to_num(windows), axis=0), fs)
