@@ -78,8 +78,8 @@ def _flutter_waves(result: Measurements, signal: np.ndarray, leads: list[str], b
 def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats,
                          template: np.ndarray, f: Fiducials, fs: float) -> None:
     """In a regular rhythm whose beats have no P wave before them (and no flutter waves), P waves
-    that march through at their own rate give the atrial rate: the atria and ventricles beat
-    apart (AV dissociation)."""
+    that march through at their own rate, faster than the beats, give the atrial rate: the atria
+    and ventricles beat apart (AV dissociation)."""
     if not result.heart_rate_bpm:
         return
     if result.atrial_rate_bpm is not None:
@@ -95,6 +95,12 @@ def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[s
         return
     result.dissociated_p_periodicity = found.periodicity
     if found.periodicity < DISSOCIATED_P_MIN_CORRELATION.value:
+        return
+    if found.rate_bpm <= result.heart_rate_bpm:
+        # Flutter waves locked to the beats (fixed 4:1) cancel with the QRS-T and leave a residual
+        # that repeats at some slower lag: only P waves that outnumber the beats are read.
+        result.notes["atrial_rate_bpm"] = (f"a cycle of {found.rate_bpm:.0f}/min apart from the beats, no faster than "
+                                           "they are: not read as P waves")
         return
     result.atrial_rate_bpm = found.rate_bpm
     result.notes["atrial_rate_bpm"] = (f"P waves independent of the QRS (periodicity {found.periodicity:.2f} after "

@@ -19,7 +19,8 @@ from ecg.measurements import Measurements
 from ecg.record import make_record
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import DISSOCIATED_P_MIN_CORRELATION
-from tests.ecg.synthetic_waves import LEADS, dissociated_record, fibrillation_waves, p_waves, synthetic_record
+from tests.ecg.synthetic_waves import (LEADS, dissociated_record, fibrillation_waves, flutter_record, p_waves,
+                                       synthetic_record)
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 INDEPENDENT = DISSOCIATED_P_MIN_CORRELATION.value
@@ -84,6 +85,14 @@ def test_regular_ventricles_with_fibrillatory_waves_have_no_atrial_rate():
     signal, _ = synthetic_record(rr_s=[1.0] * 10, with_p=False)
     m = _measure(signal + fibrillation_waves(signal.shape[1], 500.0))
     assert m.dissociated_p_periodicity < INDEPENDENT and m.atrial_rate_bpm is None
+
+
+def test_a_cycle_slower_than_the_beats_is_no_atrial_rate():
+    """Flutter at 300/min with fixed 4:1 conduction, just under the flutter threshold (0.66): its F
+    waves cancel with the QRS-T, and what is left repeats at 60/min, slower than the 75 beats."""
+    m = _measure(flutter_record(300.0, (4,) * 12))
+    assert m.dissociated_p_periodicity >= INDEPENDENT and m.atrial_rate_bpm is None
+    assert "not read as P waves" in m.notes["atrial_rate_bpm"] and "3AVB" not in _codes(m)
 
 
 def test_p_waves_before_the_beats_are_not_searched_apart_from_them():
