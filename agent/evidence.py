@@ -22,7 +22,7 @@ MEASURED_FIELDS: dict[str, str] = {
     "p_wave_present_share": "fraction", "sokolow_lyon_mv": "mV", "cornell_mv": "mV",
     "atrial_rate_bpm": "bpm", "atrial_periodicity": "correlation",
     "dissociated_p_periodicity": "correlation", "blocked_p_correlation": "correlation",
-    "dropped_p_correlation": "correlation",
+    "dropped_p_correlation": "correlation", "pr_shortening_after_pause_ms": "ms",
 }
 _NORMAL_RANGES = {f.field: f for f in NUMERIC_FEATURES}
 

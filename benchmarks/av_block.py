@@ -12,7 +12,8 @@ no second-degree block), clean and with white noise. Synthetic: complete AV bloc
 jitter from a random phase, beside a narrow junctional or wide ventricular escape rhythm), rhythms
 without independent P waves (no atrial rate may be read there), 2:1 AV block (sinus P waves,
 every other one conducted) at two QT intervals, and dropped beats (Mobitz I and II, 3:2 to 5:4),
-for two seeds each, clean and with white noise.
+for two seeds each, clean and with white noise; and the type of each dropped-beat block (Mobitz I
+or II, from the PR's shortening across the pauses), with and without P-P jitter.
 
 With ``--subset NPZ`` (the PTB-XL subset in ../shared/data/ptbxl_subset: 1,819 ECGs at 100 Hz,
 filtered, z-scored, without labels), it counts the second- and third-degree blocks stated there:
@@ -64,6 +65,7 @@ DROPPED_BEATS = {"Wenckebach 3:2 (0.16, 0.26)": (0.16, 0.26), "Wenckebach 4:3 (0
                  "Wenckebach 5:4 (0.16, 0.22, 0.26, 0.28)": (0.16, 0.22, 0.26, 0.28),
                  "Mobitz II 3:2 (0.16)": (0.16, 0.16), "Mobitz II 4:3 (0.16)": (0.16, 0.16, 0.16)}
 DROPPED_BEAT_ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0)
+MOBITZ_PP_JITTER_S = (0.0, 0.02)
 AV_BLOCKS = ("2AVB", "3AVB")
 PTBXL_CLASSES = (*AV_BLOCKS, "1AVB", "AFIB", "SR")  # a record's class is the first one named
 
@@ -154,7 +156,7 @@ def _grid(label: str, rows: dict[str, Callable[[float, int], np.ndarray]], atria
                 m = _synthetic(build(atrial, seed), noise_mv, seed)
                 block = _block(m, code) == PRESENT
                 stated, total = stated + block, total + 1
-                extra = f" {_rhythm(m)}" if code == "2AVB" else ""
+                extra = f" {_rhythm(m)}" if code.startswith("2AVB") else ""
                 runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(periodicity(m), '.2f')})"
                             f"{' ' + code if block else ''}{extra}")
             cells.append(", ".join(runs))
@@ -188,9 +190,10 @@ def synthetic_two_to_one_table(noise_mv: float) -> None:
     print(f"\n2:1 AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
     rows = {f"{qt * 1000:.0f} ms": (lambda atrial, seed, qt=qt: two_to_one_record(atrial, WaveTimes(qt=qt), seed=seed))
             for qt in TWO_TO_ONE_QT_S}
-    stated, total = _grid("QT", rows, TWO_TO_ONE_ATRIAL_BPM, "2AVB", lambda m: m.blocked_p_correlation, noise_mv)
-    print(f"\nSecond-degree AV block stated on {stated} of {total} (cell: atrial rate (blocked-P correlation), "
-          "2AVB where stated, and the sinus statement, per seed).")
+    stated, total = _grid("QT", rows, TWO_TO_ONE_ATRIAL_BPM, "2AVB_2TO1", lambda m: m.blocked_p_correlation,
+                          noise_mv)
+    print(f"\n2:1 AV block (and so second-degree AV block) stated on {stated} of {total} (cell: atrial rate "
+          "(blocked-P correlation), 2AVB_2TO1 where stated, and the sinus statement, per seed).")
 
 
 def synthetic_dropped_beat_table(noise_mv: float) -> None:
@@ -201,6 +204,26 @@ def synthetic_dropped_beat_table(noise_mv: float) -> None:
                           lambda m: m.dropped_p_correlation, noise_mv)
     print(f"\nSecond-degree AV block stated on {stated} of {total} (cell: atrial rate (dropped-P correlation), "
           "2AVB where stated, and the sinus statement, per seed).")
+
+
+def synthetic_mobitz_table(noise_mv: float) -> None:
+    print(f"\nMobitz type of the dropped beats, {noise_mv * 1000:.0f} uV of white noise, "
+          f"P waves at {', '.join(f'{r:.0f}' for r in DROPPED_BEAT_ATRIAL_BPM)}/min, two seeds:\n")
+    print("| conduction (PRs in s) | P-P jitter SD | 2AVB stated | PR shortening across the pauses, ms | "
+          "Mobitz I | Mobitz II | type undetermined |")
+    print("|---|---:|---:|---|---:|---:|---:|")
+    for name, prs in DROPPED_BEATS.items():
+        for jitter in MOBITZ_PP_JITTER_S:
+            found = [_synthetic(dropped_beat_record(atrial, prs, pp_jitter_s=jitter, seed=seed), noise_mv, seed)
+                     for atrial in DROPPED_BEAT_ATRIAL_BPM for seed in (0, 1)]
+            typed = [evaluate_all(m) for m in found if _block(m, "2AVB") == PRESENT]
+            shortening = [m.pr_shortening_after_pause_ms for m in found
+                          if m.pr_shortening_after_pause_ms is not None]
+            span = f"{min(shortening):.0f} .. {max(shortening):.0f}" if shortening else "-"
+            counts = [sum(a[code].status == status for a in typed) for code, status in
+                      (("2AVB_MOBITZ1", PRESENT), ("2AVB_MOBITZ2", PRESENT), ("2AVB_MOBITZ1", UNDETERMINED))]
+            print(f"| {name} | {jitter * 1000:.0f} ms | {len(typed)} of {len(found)} | {span} | "
+                  + " | ".join(map(str, counts)) + " |")
 
 
 def subset_table(npz: Path) -> None:
@@ -270,6 +293,7 @@ def main() -> None:
             synthetic_negative_table(noise)
             synthetic_two_to_one_table(noise)
             synthetic_dropped_beat_table(noise)
+            synthetic_mobitz_table(noise)
     if args.subset:
         subset_table(args.subset)
     if args.ptbxl:

@@ -36,6 +36,7 @@ TABLE_ROWS = (
     ("dissociated_p_periodicity", "Dissociated P periodicity", "", 2),
     ("blocked_p_correlation", "Blocked P correlation", "", 2),
     ("dropped_p_correlation", "Dropped-beat P correlation", "", 2),
+    ("pr_shortening_after_pause_ms", "PR shortening after a pause", "ms", 0),
 )
 
 

@@ -12,7 +12,8 @@ leaves it unread where they do not. ``read_atrial_rate`` then looks, in this ord
 - a P wave in the pauses of grouped beating (``ecg.dropped_beats``): dropped beats.
 
 Each search's score is a Measurements field (atrial_periodicity, dissociated_p_periodicity,
-blocked_p_correlation, dropped_p_correlation), null with a note where it did not run.
+blocked_p_correlation, dropped_p_correlation), null with a note where it did not run; the last
+search also gives pr_shortening_after_pause_ms, which tells Mobitz I from Mobitz II block.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from ecg.beats import IRREGULAR_RHYTHM, Beats
 from ecg.blocked_p import blocked_p_wave
 from ecg.delineate import Fiducials
 from ecg.dissociation import dissociated_p_waves
-from ecg.dropped_beats import dropped_p_waves
+from ecg.dropped_beats import DroppedPWave, dropped_p_waves
+from ecg.lead_values import axis_deg
 from ecg.measurements import Measurements
 from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
                             DISSOCIATED_P_MIN_CORRELATION, DROPPED_P_MIN_CORRELATION)
@@ -36,6 +38,9 @@ from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRE
 # the free best lag by up to 6 %).
 FLUTTER_MIN_ATRIAL_TO_VENTRICULAR = 1.5
 FIXED_CONDUCTION_RATIOS = (2, 3, 4, 5, 6)
+POST_PAUSE_P_NOTE = "from the beats that end the pauses (dropped beats), whose P wave keeps one PR"
+_NO_PAUSE_PR_PAIR = ("not sought: the atrial rate is read apart from the beats (in 2:1 block no two conducted "
+                     "beats follow each other, so no PR before a blocked P wave can be set against the one after)")
 
 
 def read_atrial_rate(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats,
@@ -44,7 +49,7 @@ def read_atrial_rate(result: Measurements, signal: np.ndarray, leads: list[str],
     _flutter_waves(result, signal, leads, beats, f, fs)
     _dissociated_p_waves(result, signal, leads, beats, template, f, fs)
     _blocked_p_waves(result, signal, beats, template, f, rr_samples, fs)
-    _dropped_p_waves(result, signal, beats, fs)
+    _dropped_p_waves(result, signal, leads, beats, fs)
 
 
 def _flutter_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats, f: Fiducials,
@@ -128,27 +133,43 @@ def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, tem
                                        f"(correlation {found.correlation:.2f}, size ratio {found.size_ratio:.2f})")
 
 
-def _dropped_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, fs: float) -> None:
+def _dropped_p_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats, fs: float) -> None:
     """Where the beats fall into groups ended by pauses, a P wave in each pause one P-P before the
     P wave that ends it (and one after the P wave before it): dropped beats, and the atrial rate
-    is that of the P waves."""
+    is that of the P waves; and how much the PR shortens across the pauses (the Mobitz type)."""
     if result.atrial_rate_bpm is not None and result.atrial_rate_bpm != result.heart_rate_bpm:
         result.notes["dropped_p_correlation"] = "not sought: the atrial rate is read apart from the beats"
+        result.notes["pr_shortening_after_pause_ms"] = _NO_PAUSE_PR_PAIR
         return
     found = dropped_p_waves(signal, beats, fs)
     if found is None:
         result.notes["dropped_p_correlation"] = "no pause ended by a beat with a P wave"
+        result.notes["pr_shortening_after_pause_ms"] = result.notes["dropped_p_correlation"]
         return
-    result.dropped_p_correlation = found.correlation
-    if found.correlation < DROPPED_P_MIN_CORRELATION.value or not found.alike_in_size:
+    match = found.match
+    result.dropped_p_correlation = match.correlation
+    if match.correlation < DROPPED_P_MIN_CORRELATION.value or not match.alike_in_size:
+        result.notes["pr_shortening_after_pause_ms"] = "no non-conducted P wave in the pauses"
         return
-    result.atrial_rate_bpm = 60_000.0 / found.pp_ms
-    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave in the pauses, {found.pp_ms:.0f} ms before the P wave "
-                                       f"that ends each (correlation {found.correlation:.2f})")
+    result.atrial_rate_bpm = 60_000.0 / match.pp_ms
+    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave in the pauses, {match.pp_ms:.0f} ms before the P wave "
+                                       f"that ends each (correlation {match.correlation:.2f})")
+    result.pr_shortening_after_pause_ms = found.pr_shortening_ms
+    if found.pr_shortening_ms is None:
+        result.notes["pr_shortening_after_pause_ms"] = "no beat before a pause with its P wave inside the record"
     if result.pr_interval_ms is None:    # Wenckebach block: the PR changes from beat to beat
-        for name in ("p_duration_ms", "pr_interval_ms", "p_axis_deg"):
-            result.notes[name] = ("P waves at PRs that change from beat to beat (dropped beats): no one P wave "
-                                  "to measure")
+        _post_pause_p_wave(result, found, leads, fs)
+
+
+def _post_pause_p_wave(result: Measurements, found: DroppedPWave, leads: list[str], fs: float) -> None:
+    """Where the PR changes from beat to beat, the P duration and axis of the beats that end the
+    pauses, whose P wave keeps one PR; the PR itself stays unmeasured."""
+    result.notes["pr_interval_ms"] = "P waves at PRs that change from beat to beat (dropped beats): no one PR"
+    f = found.post_pause_fiducials
+    result.p_duration_ms = (f.p_offset - f.p_onset) * 1000.0 / fs
+    result.p_axis_deg, reason = axis_deg(found.post_pause_beat, leads, f, "p", fs)
+    result.notes["p_duration_ms"] = POST_PAUSE_P_NOTE
+    result.notes["p_axis_deg"] = reason or POST_PAUSE_P_NOTE
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

@@ -6,10 +6,15 @@ Second- and third-degree AV block need the atrial rate apart from the ventricula
 (``atrial_rate_bpm``) and evidence of how the P waves relate to the QRS: each beat's P-to-QRS
 time, or P waves that repeat apart from the beats (``dissociated_p_periodicity``, ecg.dissociation);
 where the measurement reports neither they stay undetermined. Third-degree block reads no QRS
-shape, so it is also judged under ventricular pacing (``PACED_RULES``).
+shape, so it is also judged under ventricular pacing (``PACED_RULES``). Second-degree block is
+typed as Kusumoto et al. define it: 2:1 where every other P wave is blocked (its Mobitz type
+cannot be told); with dropped beats, Mobitz I where the PR before the pauses is longer than the
+one after them, Mobitz II where the two are the same (``pr_shortening_after_pause_ms``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ecg import thresholds as t
 from ecg.criteria_qrs import qrs_check
@@ -115,15 +120,66 @@ def _non_conducted_p_waves(m: Measurements) -> Criterion:
                   check("blocked_p_correlation", m.blocked_p_correlation, ">=", t.BLOCKED_P_MIN_CORRELATION))
 
 
+def _second_degree_criteria(m: Measurements) -> list[Criterion]:
+    return [_more_p_waves_than_qrs(m), _non_conducted_p_waves(m),
+            first(check("beats.pr_ms (range)", pr_range_ms(m.beats), "<", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
+                  check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY))]
+
+
 def second_degree_av_block(m: Measurements) -> Outcome:
     """More P waves than QRS complexes, and the non-conducted ones found: midway between the beats
     that keep their P waves (2:1), or in the pauses of grouped beating, one P-P before the P wave
     that ends each pause (Mobitz I and II); without the pattern of complete dissociation."""
-    return statement("2AVB", [
-        _more_p_waves_than_qrs(m),
-        _non_conducted_p_waves(m),
-        first(check("beats.pr_ms (range)", pr_range_ms(m.beats), "<", t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS),
-              check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY))])
+    return statement("2AVB", _second_degree_criteria(m))
+
+
+def _grouped_beating(m: Measurements) -> bool:
+    """Whether the non-conducted P waves were found in pauses rather than midway between beats."""
+    return m.dropped_p_correlation is not None and m.dropped_p_correlation >= t.DROPPED_P_MIN_CORRELATION.value
+
+
+def two_to_one_av_block(m: Measurements) -> Outcome:
+    """Second-degree block with every other P wave not conducted (found midway between the beats)."""
+    if _grouped_beating(m):
+        return None
+    return statement("2AVB_2TO1", _second_degree_criteria(m))
+
+
+def _mobitz_type(m: Measurements, code: str, pr_change: Callable[[float], Criterion]) -> Outcome:
+    """Second-degree block by dropped beats whose PR change across the pauses meets ``pr_change``;
+    undetermined in 2:1 block (no two conducted beats in a row) and where the change lies between
+    the Mobitz I and Mobitz II limits."""
+    block = second_degree_av_block(m)
+    if not isinstance(block, Statement):
+        return block if block is None else Undetermined(code, block.missing)
+    if not _grouped_beating(m):
+        return Undetermined(code, reason="2:1 conduction: no two conducted beats follow each other, so the PR "
+                                         "before a blocked P wave cannot be set against the one after it")
+    shortening = m.pr_shortening_after_pause_ms
+    if shortening is None:
+        return Undetermined(code, (Unmeasured("pr_shortening_after_pause_ms"),))
+    if not (_lengthening_pr(shortening) or _constant_pr(shortening)):
+        return Undetermined(code, reason=f"the PR shortens by {shortening:.0f} ms across the pauses: neither "
+                                         "constant nor clearly recovering after the pause")
+    return statement(code, [*block.evidence, pr_change(shortening)])
+
+
+def _lengthening_pr(shortening: float) -> Criterion:
+    return check("pr_shortening_after_pause_ms", shortening, ">=", t.MOBITZ_I_MIN_PR_SHORTENING_MS)
+
+
+def _constant_pr(shortening: float) -> Criterion:
+    return check("pr_shortening_after_pause_ms (absolute)", abs(shortening), "<=", t.MOBITZ_II_MAX_PR_CHANGE_MS)
+
+
+def mobitz_type_1(m: Measurements) -> Outcome:
+    """Dropped beats after a PR that lengthens: the PR before the pauses well above the one after."""
+    return _mobitz_type(m, "2AVB_MOBITZ1", _lengthening_pr)
+
+
+def mobitz_type_2(m: Measurements) -> Outcome:
+    """Dropped beats at a constant PR: the same before and after the pauses."""
+    return _mobitz_type(m, "2AVB_MOBITZ2", _constant_pr)
 
 
 def pre_excitation(m: Measurements) -> Outcome:
@@ -176,9 +232,11 @@ def intraventricular_conduction_delay(m: Measurements) -> Outcome:
     return statement("IVCD", [qrs_check(m, ">", t.IVCD_QRS_ABOVE_MS)])
 
 
-RULES = (first_degree_av_block, second_degree_av_block, third_degree_av_block, pre_excitation,
+RULES = (first_degree_av_block, second_degree_av_block, two_to_one_av_block, mobitz_type_1, mobitz_type_2,
+         third_degree_av_block, pre_excitation,
          *BUNDLE_BRANCH_RULES, left_anterior_fascicular_block, left_posterior_fascicular_block,
          intraventricular_conduction_delay)
 PACED_RULES = (third_degree_av_block_under_pacing,)
 PACED_CODES = ("3AVB",)
-CODES = ("1AVB", "2AVB", "3AVB", "WPW", "CRBBB", "IRBBB", "CLBBB", "ILBBB", "LAFB", "LPFB", "IVCD")
+CODES = ("1AVB", "2AVB", "2AVB_2TO1", "2AVB_MOBITZ1", "2AVB_MOBITZ2", "3AVB", "WPW", "CRBBB", "IRBBB", "CLBBB",
+         "ILBBB", "LAFB", "LPFB", "IVCD")

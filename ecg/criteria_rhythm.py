@@ -13,8 +13,11 @@ from ecg.measurements import Beat, Measurements
 
 
 def sinus_origin(m: Measurements) -> list[Criterion] | None:
-    """Evidence that the beats are sinus-conducted: P waves before most beats, a sinus P axis."""
+    """Evidence that the beats are sinus-conducted: P waves before most beats (with dropped beats,
+    where the PR changes from beat to beat: P waves in step through the pauses), a sinus P axis."""
     p_share = check("p_wave_present_share", m.p_wave_present_share, ">=", t.SINUS_P_WAVE_MIN_SHARE)
+    if p_share is None and m.dropped_p_correlation is not None:
+        p_share = check("dropped_p_correlation", m.dropped_p_correlation, ">=", t.DROPPED_P_MIN_CORRELATION)
     if p_share is None:
         return None
     if m.p_axis_deg is None:

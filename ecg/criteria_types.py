@@ -38,7 +38,7 @@ class Evidence:
 
     def describe(self) -> str:
         """One line for a reader, e.g. "pr_interval_ms = 232 ms > 200 ms"."""
-        unit = "" if self.unit in ("bool", "fraction", "ratio") else f" {self.unit}"
+        unit = "" if self.unit in ("bool", "fraction", "ratio", "correlation") else f" {self.unit}"
         value = self.value if isinstance(self.value, bool) else f"{self.value:.3g}"
         leads = f" [{', '.join(self.leads)}]" if self.leads else ""
         return f"{self.measure}{leads} = {value}{unit} {self.comparison} {self.threshold_value:g}{unit}"

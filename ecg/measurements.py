@@ -85,6 +85,7 @@ class Measurements:
     dissociated_p_periodicity: float | None = None  # P waves apart from the QRS (ecg.dissociation)
     blocked_p_correlation: float | None = None  # a P wave half an RR after the conducted one (ecg.blocked_p)
     dropped_p_correlation: float | None = None  # a P wave in the pauses (ecg.dropped_beats)
+    pr_shortening_after_pause_ms: float | None = None  # PR before a pause minus PR after it (ecg.dropped_beats)
     fiducials_ms: dict[str, float | None] = field(default_factory=dict)
     per_lead: dict[str, LeadMeasurements] = field(default_factory=dict)
     beats: list[Beat] = field(default_factory=list)

@@ -1,12 +1,14 @@
 """The statement vocabulary: codes, the names ECG-QA uses for them, and what each one means.
 
 Codes are PTB-XL SCP-ECG statement codes where PTB-XL has one (SR, AFIB, 1AVB, CLBBB, LVOLT,
-STE_, IMI, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD and the
-numeric-range codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact
-attribute strings of ECG-QA (answers.csv of its PTB-XL version, lower-cased from its MIMIC-IV-ECG
-version for 2AVB, 3AVB, WPW and RVH, which the PTB-XL version does not ask about) so answers can
-be matched to its options; ``aliases`` are other ECG-QA strings the same finding answers. ``knowledge_base()`` lists everything with
-its thresholds and sources, for the retrieval index.
+STE_, IMI, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD, the
+types of second-degree AV block (2AVB_2TO1, 2AVB_MOBITZ1, 2AVB_MOBITZ2) and the numeric-range
+codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact attribute strings of
+ECG-QA (answers.csv of its PTB-XL version, lower-cased from its MIMIC-IV-ECG version for 2AVB,
+2AVB_2TO1, 2AVB_MOBITZ1, 3AVB, WPW and RVH, which the PTB-XL version does not ask about; ECG-QA
+has no string for Mobitz II: ``NAMED_BY_THE_PROJECT``) so answers can be matched to its options;
+``aliases`` are other ECG-QA strings the same finding answers. ``knowledge_base()`` lists
+everything with its thresholds and sources, for the retrieval index.
 """
 
 from __future__ import annotations
@@ -155,6 +157,26 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         "found; undetermined without an atrial rate",
         (t.AV_BLOCK_MIN_ATRIAL_RATIO, t.DROPPED_P_MIN_CORRELATION, t.SINUS_P_WAVE_MIN_SHARE,
          t.BLOCKED_P_MIN_CORRELATION, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
+    StatementDefinition(
+        "2AVB_2TO1", "2:1 av block", "conduction",
+        "second degree av block whose non-conducted P waves lie midway between the beats: every other P "
+        "wave is blocked, and the Mobitz type cannot be told (no two conducted beats follow each other)",
+        (t.AV_BLOCK_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.BLOCKED_P_MIN_CORRELATION)),
+    StatementDefinition(
+        "2AVB_MOBITZ1", "mobitz type 1 second-degree av block", "conduction",
+        f"second degree av block with dropped beats whose PR lengthens up to the non-conducted P wave: the "
+        f"PR of the beat before the pauses at least {t.MOBITZ_I_MIN_PR_SHORTENING_MS.value:g} ms longer than "
+        f"that of the beat after them (Wenckebach); undetermined in 2:1 block and where the PR changes by "
+        f"more than {t.MOBITZ_II_MAX_PR_CHANGE_MS.value:g} and less than "
+        f"{t.MOBITZ_I_MIN_PR_SHORTENING_MS.value:g} ms",
+        (t.MOBITZ_I_MIN_PR_SHORTENING_MS, t.MOBITZ_II_MAX_PR_CHANGE_MS, t.DROPPED_P_MIN_CORRELATION)),
+    StatementDefinition(
+        "2AVB_MOBITZ2", "mobitz type 2 second-degree av block", "conduction",
+        f"second degree av block with dropped beats at a constant PR: the PRs of the beats before and after "
+        f"the pauses within {t.MOBITZ_II_MAX_PR_CHANGE_MS.value:g} ms of each other; undetermined in 2:1 block "
+        f"and where the PR changes by more than {t.MOBITZ_II_MAX_PR_CHANGE_MS.value:g} and less than "
+        f"{t.MOBITZ_I_MIN_PR_SHORTENING_MS.value:g} ms",
+        (t.MOBITZ_II_MAX_PR_CHANGE_MS, t.MOBITZ_I_MIN_PR_SHORTENING_MS, t.DROPPED_P_MIN_CORRELATION)),
     StatementDefinition(
         "3AVB", "third degree av block", "conduction",
         f"atrial rate at least {t.AV_BLOCK_MIN_ATRIAL_RATIO.value:g} times the ventricular rate, P waves "
@@ -313,6 +335,8 @@ def _numeric_definitions() -> tuple[StatementDefinition, ...]:
     return tuple(definitions)
 
 
+# Codes whose name is the project's own: ECG-QA has no string for the finding.
+NAMED_BY_THE_PROJECT = ("2AVB_MOBITZ2",)
 STATEMENTS: dict[str, StatementDefinition] = {d.code: d for d in _DEFINITIONS + _numeric_definitions()}
 
 

@@ -124,8 +124,8 @@ DROPPED_P_MIN_CORRELATION = Threshold(
     "correlation (smoothed first differences, all leads) of the P wave that ends the pauses with the "
     "wave one P-P cycle before it and with the P wave one more cycle before that (ecg.dropped_beats) "
     "at or above which the pauses hold non-conducted P waves (second-degree AV block with dropped "
-    "beats); LUDB (no second-degree block) at most 0.36, synthetic Mobitz I and II block at least "
-    "0.72, clean or with 50 uV of noise")
+    "beats); LUDB (no second-degree block) at most 0.54, the PTB-XL subset at most 0.62, synthetic "
+    "Mobitz I and II block at least 0.74, clean or with 50 uV of noise")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
     "paced beats needed to report a pacemaker (one misread beat is not enough)")
@@ -182,6 +182,17 @@ THIRD_DEGREE_AVB_MIN_PR_RANGE_MS = Threshold(
     "third_degree_avb_min_pr_range_ms", 100.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
     "longest minus shortest P-to-QRS time at or above which P waves and QRS complexes are "
     "independent (AV dissociation) rather than conducted")
+MOBITZ_I_MIN_PR_SHORTENING_MS = Threshold(
+    "mobitz_i_min_pr_shortening_ms", 40.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "PR of the beat before the pauses minus the PR of the beat after them at or above which the PR "
+    "lengthens up to the non-conducted P wave and recovers after it: Mobitz type I (Wenckebach). "
+    "Synthetic Mobitz I block (3:2 to 5:4, 100-120 ms of lengthening) reads 96-126 ms, Mobitz II "
+    "reads -4 to +2 ms, clean or with 50 uV of noise and 20 ms of P-P jitter (benchmarks/av_block.py)")
+MOBITZ_II_MAX_PR_CHANGE_MS = Threshold(
+    "mobitz_ii_max_pr_change_ms", 20.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "largest change of the PR across the pauses (either way) at or below which the PR is constant "
+    "before and after the non-conducted P wave: Mobitz type II; between this and "
+    "mobitz_i_min_pr_shortening_ms the type is not told")
 WPW_PR_BELOW_MS = Threshold(
     "wpw_pr_below_ms", 120.0, "ms", SURAWICZ_2009,
     "a PR interval below this in sinus rhythm is short, as in ventricular pre-excitation")

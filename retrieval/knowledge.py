@@ -40,6 +40,11 @@ MEANINGS: dict[str, str] = {
     "PAC": "early beats arising in the atria, with an early, often abnormal, P wave",
     "1AVB": "delayed conduction from atria to ventricles: a prolonged PR interval, every P conducted",
     "2AVB": "some P waves are not conducted to the ventricles: more P waves than QRS complexes",
+    "2AVB_2TO1": "second-degree AV block in which every other P wave is blocked, so its type cannot be told",
+    "2AVB_MOBITZ1": "Wenckebach block: the PR lengthens beat by beat until a P wave is not conducted, "
+                    "usually in the AV node and benign",
+    "2AVB_MOBITZ2": "P waves dropped without warning at a constant PR, usually below the AV node and liable "
+                    "to progress to complete heart block",
     "3AVB": "complete heart block: P waves and QRS complexes beat independently, a slow escape rhythm",
     "WPW": "ventricular pre-excitation through an accessory pathway: short PR, delta wave, wide QRS",
     "CRBBB": "block of the right bundle branch: a wide QRS with rSR' in V1 and a broad S in I and V6",

@@ -1,7 +1,11 @@
 import json
 
+import numpy as np
+
 from agent.pipeline import Agent
 from agent.report import SECTIONS, to_markdown
+from ecg.record import make_record
+from tests.ecg.synthetic_waves import LEADS, dropped_beat_record
 
 
 def test_every_impression_line_cites_evidence_present_in_the_report(ludb):
@@ -35,3 +39,14 @@ def test_the_rate_section_gives_the_atrial_rate_where_it_differs(ludb):
     paced = agent.report(ludb / "111.hea")                # complete AV block under ventricular pacing
     assert paced.sections["rate"].startswith("heart rate 60 bpm; atrial rate 74 bpm: P waves independent of the QRS")
     assert "third degree av block" in [f["text"] for f in paced.findings]
+
+
+def test_wenckebach_block_is_reported_as_sinus_rhythm_with_mobitz_type_1_block():
+    signal = dropped_beat_record(75.0, (0.16, 0.24, 0.28)).astype(np.float32)
+    record = make_record(signal, 500.0, list(LEADS), source="wenckebach.npy", format="npy")
+    report = Agent(retrieval=False).report(record)
+    assert report.sections["rate"].startswith("heart rate 58 bpm; atrial rate 75 bpm: a non-conducted P wave in the pauses")
+    assert any(line.startswith("sinus rhythm:") for line in report.sections["rhythm"])
+    assert "PR not measured (P waves at PRs that change from beat to beat" in report.sections["intervals"][0]
+    (typed,) = [f for f in report.findings if f["text"] == "mobitz type 1 second-degree av block"]
+    assert typed["evidence"][0] == "s:2AVB_MOBITZ1" and "m:pr_shortening_after_pause_ms" in typed["evidence"]

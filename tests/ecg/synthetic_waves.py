@@ -157,16 +157,36 @@ def two_to_one_record(atrial_bpm: float = 80.0, times: WaveTimes = WaveTimes(), 
 
 
 def dropped_beat_record(atrial_bpm: float = 75.0, prs_s: tuple[float, ...] = (0.16, 0.24, 0.28),
-                        fs: float = 500.0, seed: int = 0) -> np.ndarray:
-    """A (12, samples) ECG in mV with second-degree AV block: sinus P waves at ``atrial_bpm``, in
-    groups of len(prs_s) + 1 of which the first ones are conducted after ``prs_s`` and the last
-    is not (lengthening PRs: Mobitz I, Wenckebach; equal PRs: Mobitz II)."""
+                        pp_jitter_s: float = 0.0, fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) ECG in mV with second-degree AV block: sinus P waves at ``atrial_bpm`` (cycle
+    SD ``pp_jitter_s``), in groups of len(prs_s) + 1 of which the first ones are conducted after
+    ``prs_s`` and the last is not (lengthening PRs: Mobitz I, Wenckebach; equal PRs: Mobitz II)."""
     pp = 60.0 / atrial_bpm
     n_p = int(10.5 / pp) + 2
-    p_starts = 0.3 + pp * np.arange(n_p)
+    cycles = pp + np.random.default_rng(seed).normal(0.0, pp_jitter_s, n_p - 1)
+    p_starts = 0.3 + np.concatenate([[0.0], np.cumsum(cycles)])
     group = len(prs_s) + 1
     conducted = [(k, prs_s[k % group]) for k in range(n_p) if k % group < len(prs_s)]
     qrs_onsets = np.array([p_starts[k] + pr for k, pr in conducted])
     qrst, onsets = synthetic_record(fs, rr_s=list(np.diff(qrs_onsets)), with_p=False, seed=seed)
     shift = onsets[0] / fs - qrs_onsets[0]
     return qrst + p_waves(p_starts + shift, qrst.shape[1], fs)
+
+
+def blocked_pac_record(sinus_bpm: float = 75.0, coupling: float = 0.5, every: int = 3, pr_s: float = 0.16,
+                       fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) ECG in mV in sinus rhythm at ``sinus_bpm`` with a premature atrial P wave
+    ``coupling`` P-P cycles after every ``every``-th sinus P wave, not conducted, which resets the
+    sinus node (the next sinus P wave comes one cycle after it): pauses that mimic dropped beats."""
+    pp = 60.0 / sinus_bpm
+    sinus, premature = [0.3], []
+    while sinus[-1] < 10.5:
+        if len(sinus) % every == 0:
+            premature.append(sinus[-1] + coupling * pp)
+            sinus.append(premature[-1] + pp)
+        else:
+            sinus.append(sinus[-1] + pp)
+    qrs_onsets = np.array(sinus) + pr_s
+    qrst, onsets = synthetic_record(fs, rr_s=list(np.diff(qrs_onsets)), with_p=False, seed=seed)
+    shift = onsets[0] / fs - qrs_onsets[0]
+    return qrst + p_waves(np.concatenate([sinus, premature]) + shift, qrst.shape[1], fs)

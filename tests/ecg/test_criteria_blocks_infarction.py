@@ -101,8 +101,47 @@ def test_av_block_needs_the_atrial_rate_above_the_ventricular_one(atrial, expect
     assert status(m, "2AVB") == expected
 
 
+def test_2_to_1_block_is_typed_2_to_1_and_its_mobitz_type_is_not_told():
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=av_beats([180.0] * 6), blocked_p_correlation=0.9)
+    assessed = evaluate_all(m)
+    assert assessed["2AVB_2TO1"].status == PRESENT
+    for code in ("2AVB_MOBITZ1", "2AVB_MOBITZ2"):
+        assert assessed[code].status == UNDETERMINED and "2:1 conduction" in assessed[code].reason
+
+
+def grouped_beating(shortening: float | None, dropped: float = 0.9) -> Measurements:
+    """Sinus P waves at 75/min with every fourth one not conducted (4:3), RRs in groups."""
+    rrs = [900.0, 1000.0, 1500.0] * 3
+    beats = [replace(beat, rr_ms=rr, pr_ms=None, p_wave=False)
+             for beat, rr in zip(sinus_beats(n=len(rrs), rr_ms=1000.0), rrs)]
+    return normal(heart_rate_bpm=56.0, atrial_rate_bpm=75.0, beats=beats, p_wave_present_share=0.0,
+                  pr_interval_ms=None, dropped_p_correlation=dropped, pr_shortening_after_pause_ms=shortening)
+
+
+@pytest.mark.parametrize("shortening, mobitz_1, mobitz_2", [
+    (120.0, PRESENT, ABSENT), (40.0, PRESENT, ABSENT), (20.0, ABSENT, PRESENT), (0.0, ABSENT, PRESENT),
+    (-20.0, ABSENT, PRESENT), (39.0, UNDETERMINED, UNDETERMINED), (-21.0, UNDETERMINED, UNDETERMINED),
+    (None, UNDETERMINED, UNDETERMINED)])
+def test_dropped_beats_are_typed_by_how_much_the_pr_shortens_across_the_pauses(shortening, mobitz_1, mobitz_2):
+    assessed = evaluate_all(grouped_beating(shortening))
+    assert assessed["2AVB"].status == PRESENT and assessed["2AVB_2TO1"].status == ABSENT
+    assert (assessed["2AVB_MOBITZ1"].status, assessed["2AVB_MOBITZ2"].status) == (mobitz_1, mobitz_2)
+    if shortening is None:
+        assert assessed["2AVB_MOBITZ1"].missing == ("pr_shortening_after_pause_ms",)
+    if mobitz_1 == PRESENT:
+        (typed,) = assessed["2AVB_MOBITZ1"].statements
+        assert typed.evidence[-1].threshold == "mobitz_i_min_pr_shortening_ms"
+
+
+def test_grouped_beating_in_step_is_sinus_rhythm_at_the_p_wave_rate():
+    """Wenckebach block: the PR changes from beat to beat, but the P waves march through the pauses."""
+    found = codes(grouped_beating(120.0))
+    assert {"SR", "2AVB", "2AVB_MOBITZ1"} <= found and not found & {"SBRAD", "SARRH", "AFIB"}
+    assert not codes(grouped_beating(120.0, dropped=0.5)) & {"SR", "2AVB", "2AVB_MOBITZ1"}
+
+
 def test_sinus_rhythm_has_no_av_block():
-    assert not codes(normal()) & {"2AVB", "3AVB"}
+    assert not codes(normal()) & {"2AVB", "3AVB", "2AVB_2TO1", "2AVB_MOBITZ1", "2AVB_MOBITZ2"}
     assert status(normal(), "3AVB") == ABSENT
 
 

@@ -1,6 +1,7 @@
 """Non-conducted P waves in the pauses of grouped beating: Mobitz I (Wenckebach) and Mobitz II
-block get their atrial rate and second-degree AV block instead of atrial fibrillation or sinus
-arrhythmia; sinus arrhythmia, fibrillation and premature atrial beats get none."""
+block get their atrial rate, second-degree AV block of their type and sinus rhythm instead of
+atrial fibrillation or sinus arrhythmia; sinus arrhythmia, fibrillation and premature atrial beats
+get none."""
 
 from __future__ import annotations
 
@@ -46,14 +47,35 @@ def test_dropped_beats_give_the_atrial_rate_and_second_degree_block(prs, atrial)
     assert "2AVB" in found and not found & {"AFIB", "SARRH", "3AVB"}
 
 
-def test_wenckebach_block_says_why_it_has_no_pr():
+def test_wenckebach_block_says_why_it_has_no_pr_and_reads_the_post_pause_p_wave():
     m = _measure(dropped_beat_record(75.0, WENCKEBACH_4_3))
     assert m.pr_interval_ms is None and "change from beat to beat" in m.notes["pr_interval_ms"]
+    assert m.p_duration_ms == pytest.approx(100.0, abs=20)        # the synthetic P wave lasts 100 ms
+    assert 30.0 <= m.p_axis_deg <= 75.0 and "end the pauses" in m.notes["p_axis_deg"]
 
 
-def test_mobitz_ii_keeps_its_sinus_rhythm_at_the_p_wave_rate():
-    found = _codes(_measure(dropped_beat_record(75.0, MOBITZ_II_3_2)))
-    assert {"SR", "2AVB"} <= found and not found & {"SBRAD", "SARRH"}
+@pytest.mark.parametrize("prs, atrial, lengthening_ms", [
+    ((0.16, 0.26), 60.0, 100.0), (WENCKEBACH_4_3, 75.0, 120.0), ((0.16, 0.22, 0.26, 0.28), 90.0, 120.0)])
+def test_wenckebach_block_is_mobitz_type_1_in_sinus_rhythm(prs, atrial, lengthening_ms):
+    m = _measure(dropped_beat_record(atrial, prs))
+    assert m.pr_shortening_after_pause_ms == pytest.approx(lengthening_ms, abs=6)
+    found = _codes(m)
+    assert {"SR", "2AVB", "2AVB_MOBITZ1"} <= found and not found & {"2AVB_MOBITZ2", "2AVB_2TO1"}
+
+
+@pytest.mark.parametrize("prs", [MOBITZ_II_3_2, (0.16, 0.16, 0.16)])
+def test_mobitz_ii_keeps_its_sinus_rhythm_at_the_p_wave_rate(prs):
+    m = _measure(dropped_beat_record(75.0, prs))
+    assert m.pr_shortening_after_pause_ms == pytest.approx(0.0, abs=6)
+    found = _codes(m)
+    assert {"SR", "2AVB", "2AVB_MOBITZ2"} <= found and not found & {"SBRAD", "SARRH", "2AVB_MOBITZ1", "2AVB_2TO1"}
+
+
+def test_the_mobitz_type_holds_with_sinus_p_p_jitter_and_noise():
+    for prs, code in ((WENCKEBACH_4_3, "2AVB_MOBITZ1"), (MOBITZ_II_3_2, "2AVB_MOBITZ2")):
+        signal = dropped_beat_record(75.0, prs, pp_jitter_s=0.02)
+        noisy = signal + np.random.default_rng(7).normal(0.0, 0.05, signal.shape)
+        assert code in _codes(_measure(noisy)), prs
 
 
 def test_dropped_beats_are_found_under_noise_and_on_one_lead_at_holter_rates():
@@ -77,8 +99,9 @@ def test_the_pauses_are_the_long_rrs_between_normal_beats():
     assert rr_s[found] == pytest.approx(1.6, abs=0.01)              # two P-P cycles
     others = np.delete(rr_s, found)
     assert others == pytest.approx(0.8, abs=0.01) and 1.6 >= PAUSE_RATIO * 0.8
-    match = dropped_p_waves(signal, beats, fs)
-    assert match.pp_ms == pytest.approx(800.0, abs=10) and match.alike_in_size
+    found = dropped_p_waves(signal, beats, fs)
+    assert found.match.pp_ms == pytest.approx(800.0, abs=10) and found.match.alike_in_size
+    assert found.pr_shortening_ms == pytest.approx(0.0, abs=4)                     # Mobitz II: one PR
 
 
 def test_sinus_arrhythmia_has_no_dropped_beats():
@@ -95,6 +118,7 @@ def test_fibrillation_stays_fibrillation():
     m = _measure(signal + fibrillation_waves(signal.shape[1], 500.0))
     assert m.dropped_p_correlation is None and "no pause ended by a beat with a P wave" in m.notes[
         "dropped_p_correlation"]
+    assert m.pr_shortening_after_pause_ms is None and m.notes["pr_shortening_after_pause_ms"]
     assert "AFIB" in _codes(m)
 
 
