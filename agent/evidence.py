@@ -23,6 +23,7 @@ MEASURED_FIELDS: dict[str, str] = {
     "atrial_rate_bpm": "bpm", "atrial_periodicity": "correlation",
     "dissociated_p_periodicity": "correlation", "blocked_p_correlation": "correlation",
     "dropped_p_correlation": "correlation", "pr_shortening_after_pause_ms": "ms",
+    "blocked_pac_correlation": "correlation", "blocked_premature_beats": "beats",
 }
 _NORMAL_RANGES = {f.field: f for f in NUMERIC_FEATURES}
 

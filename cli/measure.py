@@ -37,6 +37,8 @@ TABLE_ROWS = (
     ("blocked_p_correlation", "Blocked P correlation", "", 2),
     ("dropped_p_correlation", "Dropped-beat P correlation", "", 2),
     ("pr_shortening_after_pause_ms", "PR shortening after a pause", "ms", 0),
+    ("blocked_pac_correlation", "Blocked-PAC correlation", "", 2),
+    ("blocked_premature_beats", "Blocked premature beats", "", 0),
 )
 
 

@@ -95,8 +95,9 @@ def sinus_tachycardia(m: Measurements) -> Outcome:
 
 
 def sinus_arrhythmia(m: Measurements) -> Outcome:
-    """Sinus beats whose RR varies widely, unless dropped beats (non-conducted P waves) explain it."""
-    if p_waves_outnumber_qrs(m):
+    """Sinus beats whose RR varies widely, unless dropped beats or blocked premature atrial beats
+    (non-conducted P waves) explain it."""
+    if p_waves_outnumber_qrs(m) or m.blocked_premature_beats:
         return None
     return statement("SARRH", [sinus_origin(m), _rr_range(m, ">")])
 
@@ -159,11 +160,15 @@ def ventricular_premature_complexes(m: Measurements) -> Outcome:
 
 
 def atrial_premature_complexes(m: Measurements) -> Outcome:
-    """Supraventricular ectopic beats, except in atrial fibrillation where prematurity means nothing."""
+    """Supraventricular ectopic beats, or premature atrial P waves that were not conducted (pauses
+    with an early P wave), except in atrial fibrillation where prematurity means nothing."""
     if isinstance(atrial_fibrillation(m), Statement):
         return None
-    return statement("PAC", [check("supraventricular_ectopic_beats", m.supraventricular_ectopic_beats,
-                                   ">=", t.ECTOPIC_MIN_BEATS)])
+    conducted = check("supraventricular_ectopic_beats", m.supraventricular_ectopic_beats, ">=", t.ECTOPIC_MIN_BEATS)
+    if conducted is None and m.blocked_premature_beats:
+        return statement("PAC", [check("blocked_premature_beats", m.blocked_premature_beats, ">=",
+                                       t.ECTOPIC_MIN_BEATS)])
+    return statement("PAC", [conducted])
 
 
 RULES = (sinus_rhythm, sinus_bradycardia, sinus_tachycardia, sinus_arrhythmia, atrial_fibrillation,

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from ecg.atrial_rate import read_atrial_rate
+from ecg.blocked_pac import read_blocked_pacs
 from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
 from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
@@ -81,6 +82,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     read_atrial_rate(result, signal, list(record.leads), beats, template, fiducials, rr_samples, fs)
+    read_blocked_pacs(result, signal, beats, template, fiducials, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 

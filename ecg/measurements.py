@@ -86,6 +86,8 @@ class Measurements:
     blocked_p_correlation: float | None = None  # a P wave half an RR after the conducted one (ecg.blocked_p)
     dropped_p_correlation: float | None = None  # a P wave in the pauses (ecg.dropped_beats)
     pr_shortening_after_pause_ms: float | None = None  # PR before a pause minus PR after it (ecg.dropped_beats)
+    blocked_pac_correlation: float | None = None  # an early P wave before the pauses (ecg.blocked_pac)
+    blocked_premature_beats: int | None = None  # pauses it explains: non-conducted premature atrial beats
     fiducials_ms: dict[str, float | None] = field(default_factory=dict)
     per_lead: dict[str, LeadMeasurements] = field(default_factory=dict)
     beats: list[Beat] = field(default_factory=list)

@@ -98,7 +98,7 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "
         f"{t.RR_RANGE_OUTLIERS_DROPPED.value:g} most extreme at each end dropped) above "
         f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms, unless P waves outnumber the QRS complexes "
-        "(dropped beats make the RR vary)",
+        "(dropped beats or blocked premature atrial beats make the RR vary)",
         (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS, t.RR_RANGE_OUTLIERS_DROPPED)),
     StatementDefinition(
         "AFIB", "atrial fibrillation", "rhythm",
@@ -135,8 +135,12 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         (t.ECTOPIC_MIN_BEATS,), aliases=("ventricular extrasystoles", "extrasystoles")),
     StatementDefinition(
         "PAC", "atrial premature complex", "ectopy",
-        f"at least {t.ECTOPIC_MIN_BEATS.value:g} supraventricular ectopic beat, outside atrial fibrillation",
-        (t.ECTOPIC_MIN_BEATS,), aliases=("supraventricular extrasystoles", "extrasystoles")),
+        f"at least {t.ECTOPIC_MIN_BEATS.value:g} supraventricular ectopic beat, outside atrial fibrillation; "
+        f"or, where there is none, pauses whose first beat carries an early P wave that the other beats do "
+        f"not (correlation with the P wave, either polarity, at least "
+        f"{t.BLOCKED_PAC_MIN_CORRELATION.value:g}): blocked (non-conducted) premature atrial beats",
+        (t.ECTOPIC_MIN_BEATS, t.BLOCKED_PAC_MIN_CORRELATION),
+        aliases=("supraventricular extrasystoles", "extrasystoles")),
     # conduction
     StatementDefinition(
         "1AVB", "first degree av block", "conduction",

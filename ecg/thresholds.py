@@ -126,6 +126,13 @@ DROPPED_P_MIN_CORRELATION = Threshold(
     "at or above which the pauses hold non-conducted P waves (second-degree AV block with dropped "
     "beats); LUDB (no second-degree block) at most 0.54, the PTB-XL subset at most 0.62, synthetic "
     "Mobitz I and II block at least 0.74, clean or with 50 uV of noise")
+BLOCKED_PAC_MIN_CORRELATION = Threshold(
+    "blocked_pac_min_correlation", 0.75, "correlation", PROJECT_CHOICE,
+    "correlation (smoothed first differences, all leads, either polarity) of the P wave with what the "
+    "beats before the pauses have after their QRS and the other beats have not (ecg.blocked_pac), at "
+    "or above which (at a size within 2x) the pauses hold non-conducted premature P waves; LUDB at most "
+    "0.70, the PTB-XL subset at most 0.72, synthetic blocked premature atrial beats of the sinus P "
+    "wave's size at least 0.79, clean or with 50 uV of noise")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
     "paced beats needed to report a pacemaker (one misread beat is not enough)")

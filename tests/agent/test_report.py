@@ -5,7 +5,7 @@ import numpy as np
 from agent.pipeline import Agent
 from agent.report import SECTIONS, to_markdown
 from ecg.record import make_record
-from tests.ecg.synthetic_waves import LEADS, dropped_beat_record
+from tests.ecg.synthetic_waves import LEADS, blocked_pac_record, dropped_beat_record
 
 
 def test_every_impression_line_cites_evidence_present_in_the_report(ludb):
@@ -50,3 +50,13 @@ def test_wenckebach_block_is_reported_as_sinus_rhythm_with_mobitz_type_1_block()
     assert "PR not measured (P waves at PRs that change from beat to beat" in report.sections["intervals"][0]
     (typed,) = [f for f in report.findings if f["text"] == "mobitz type 1 second-degree av block"]
     assert typed["evidence"][0] == "s:2AVB_MOBITZ1" and "m:pr_shortening_after_pause_ms" in typed["evidence"]
+
+
+def test_blocked_premature_atrial_beats_are_reported_as_pacs_at_the_sinus_rate():
+    signal = blocked_pac_record(75.0, 0.5, 3).astype(np.float32)
+    record = make_record(signal, 500.0, list(LEADS), source="blocked_pacs.npy", format="npy")
+    report = Agent(retrieval=False).report(record)
+    assert report.sections["rate"].startswith("heart rate 64 bpm; atrial rate 75 bpm: sinus P waves between the pauses")
+    (pac,) = [f for f in report.findings if f["text"] == "atrial premature complex"]
+    assert pac["evidence"] == ["s:PAC", "m:blocked_premature_beats"]
+    assert "sinus arrhythmia" not in [f["text"] for f in report.findings]

@@ -174,10 +174,11 @@ def dropped_beat_record(atrial_bpm: float = 75.0, prs_s: tuple[float, ...] = (0.
 
 
 def blocked_pac_record(sinus_bpm: float = 75.0, coupling: float = 0.5, every: int = 3, pr_s: float = 0.16,
-                       fs: float = 500.0, seed: int = 0) -> np.ndarray:
+                       premature_mv: float = 0.15, fs: float = 500.0, seed: int = 0) -> np.ndarray:
     """A (12, samples) ECG in mV in sinus rhythm at ``sinus_bpm`` with a premature atrial P wave
-    ``coupling`` P-P cycles after every ``every``-th sinus P wave, not conducted, which resets the
-    sinus node (the next sinus P wave comes one cycle after it): pauses that mimic dropped beats."""
+    (``premature_mv`` high in lead II, negative for an inverted one) ``coupling`` P-P cycles after
+    every ``every``-th sinus P wave, not conducted, which resets the sinus node (the next sinus P
+    wave comes one cycle after it): pauses that mimic dropped beats."""
     pp = 60.0 / sinus_bpm
     sinus, premature = [0.3], []
     while sinus[-1] < 10.5:
@@ -189,4 +190,5 @@ def blocked_pac_record(sinus_bpm: float = 75.0, coupling: float = 0.5, every: in
     qrs_onsets = np.array(sinus) + pr_s
     qrst, onsets = synthetic_record(fs, rr_s=list(np.diff(qrs_onsets)), with_p=False, seed=seed)
     shift = onsets[0] / fs - qrs_onsets[0]
-    return qrst + p_waves(np.concatenate([sinus, premature]) + shift, qrst.shape[1], fs)
+    return (qrst + p_waves(np.array(sinus) + shift, qrst.shape[1], fs)
+            + p_waves(np.array(premature) + shift, qrst.shape[1], fs, amplitude_mv=premature_mv))
