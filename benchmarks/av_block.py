@@ -1,19 +1,20 @@
 """AV block of the second and third degree on LUDB and on synthetic ECGs with known atrial and
-ventricular rates: non-conducted P waves midway between the beats (ecg.blocked_p, 2:1 block) or
-in the pauses of grouped beating (ecg.dropped_beats, Mobitz I and II), and P waves apart from the
-QRS (ecg.dissociation, complete block).
+ventricular rates: non-conducted P waves evenly between the beats (ecg.blocked_p, 2:1 and 3:1 or
+4:1 block) or in the pauses of grouped beating (ecg.dropped_beats, Mobitz I and II), and P waves
+apart from the QRS (ecg.dissociation, complete block).
 
 LUDB: the records where the dissociation search runs (a regular rhythm whose beats have no P wave
 before them and no flutter waves), with their LUDB rhythm, conduction and pacing labels, the
 periodicity of the P waves left after QRS-T cancellation, the atrial rate read and the 3AVB
 verdict; third-degree AV block over all records against LUDB's "Iii degree av-block"; and, per
 LUDB rhythm, the highest blocked-P and dropped-P correlations and the 2AVB statements (LUDB has
-no second-degree block), clean and with white noise. Synthetic: complete AV block (P waves with 10 ms SD of cycle
-jitter from a random phase, beside a narrow junctional or wide ventricular escape rhythm), rhythms
-without independent P waves (no atrial rate may be read there), 2:1 AV block (sinus P waves,
-every other one conducted) at two QT intervals, and dropped beats (Mobitz I and II, 3:2 to 5:4),
-for two seeds each, clean and with white noise; and the type of each dropped-beat block (Mobitz I
-or II, from the PR's shortening across the pauses), with and without P-P jitter.
+no second-degree block), clean and with white noise. Synthetic: complete AV block (P waves with
+10 ms SD of cycle jitter from a random phase, beside a narrow junctional or wide ventricular escape
+rhythm), rhythms without independent P waves (no atrial rate may be read there), 2:1 AV block
+(sinus P waves, every other one conducted) at two QT intervals, 3:1 and 4:1 (high-grade) block,
+and dropped beats (Mobitz I and II, 3:2 to 5:4), for two seeds each, clean and with white noise;
+and the type of each dropped-beat block (Mobitz I or II, from the PR's shortening across the
+pauses), with and without P-P jitter.
 
 Blocked premature atrial beats (ecg.blocked_pac), the commonest mimic of dropped beats: sinus
 rhythm with a non-conducted premature P wave (upright, inverted or half-size) at couplings of
@@ -58,8 +59,8 @@ from ecg.measurements import Measurements  # noqa: E402
 from ecg.record import make_record  # noqa: E402
 from retrieval.reports import ptbxl_ecgs  # noqa: E402
 from tests.ecg.synthetic_waves import (LEADS, WaveTimes, blocked_pac_record, dissociated_record,  # noqa: E402
-                                       dropped_beat_record, fibrillation_waves, synthetic_record,
-                                       two_to_one_record)
+                                       dropped_beat_record, fibrillation_waves, fixed_block_record,
+                                       synthetic_record, two_to_one_record)
 
 ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0, 140.0)
 ESCAPES = {"ventricular 35/min (wide)": (35.0, True), "junctional 45/min": (45.0, False),
@@ -67,6 +68,8 @@ ESCAPES = {"ventricular 35/min (wide)": (35.0, True), "junctional 45/min": (45.0
 NO_INDEPENDENT_P = (40.0, 60.0, 80.0, 100.0)   # ventricular rates
 TWO_TO_ONE_ATRIAL_BPM = (50.0, 60.0, 80.0, 100.0, 110.0, 120.0)
 TWO_TO_ONE_QT_S = (0.40, 0.46)
+HIGH_GRADE_RATIOS = (3, 4)
+HIGH_GRADE_ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0, 140.0)
 DROPPED_BEATS = {"Wenckebach 3:2 (0.16, 0.26)": (0.16, 0.26), "Wenckebach 4:3 (0.16, 0.24, 0.28)": (0.16, 0.24, 0.28),
                  "Wenckebach 5:4 (0.16, 0.22, 0.26, 0.28)": (0.16, 0.22, 0.26, 0.28),
                  "Mobitz II 3:2 (0.16)": (0.16, 0.16), "Mobitz II 4:3 (0.16)": (0.16, 0.16, 0.16)}
@@ -173,7 +176,7 @@ def _grid(label: str, rows: dict[str, Callable[[float, int], np.ndarray]], atria
                 m = _synthetic(build(atrial, seed), noise_mv, seed)
                 block = _block(m, code) == PRESENT
                 stated, total = stated + block, total + 1
-                extra = f" {_rhythm(m)}" if code.startswith("2AVB") else ""
+                extra = f" {_rhythm(m)}" if "AVB" in code and code != "3AVB" else ""
                 runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(periodicity(m), '.2f')})"
                             f"{' ' + code if block else ''}{extra}")
             cells.append(", ".join(runs))
@@ -211,6 +214,16 @@ def synthetic_two_to_one_table(noise_mv: float) -> None:
                           noise_mv)
     print(f"\n2:1 AV block (and so second-degree AV block) stated on {stated} of {total} (cell: atrial rate "
           "(blocked-P correlation), 2AVB_2TO1 where stated, and the sinus statement, per seed).")
+
+
+def synthetic_high_grade_table(noise_mv: float) -> None:
+    print(f"\nHigh-grade (3:1, 4:1) AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
+    rows = {f"{ratio}:1": (lambda atrial, seed, ratio=ratio: fixed_block_record(atrial, ratio, seed=seed))
+            for ratio in HIGH_GRADE_RATIOS}
+    stated, total = _grid("conduction", rows, HIGH_GRADE_ATRIAL_BPM, "AVB_HIGH_GRADE",
+                          lambda m: m.blocked_p_correlation, noise_mv)
+    print(f"\nHigh-grade AV block stated on {stated} of {total} (cell: atrial rate (blocked-P correlation), "
+          "AVB_HIGH_GRADE where stated, and the sinus statement, per seed).")
 
 
 def synthetic_dropped_beat_table(noise_mv: float) -> None:
@@ -334,6 +347,7 @@ def main() -> None:
             synthetic_block_table(noise)
             synthetic_negative_table(noise)
             synthetic_two_to_one_table(noise)
+            synthetic_high_grade_table(noise)
             synthetic_dropped_beat_table(noise)
             synthetic_mobitz_table(noise)
             synthetic_blocked_pac_table(noise)

@@ -7,8 +7,8 @@ leaves it unread where they do not. ``read_atrial_rate`` then looks, in this ord
   their rate, and the wave before each QRS is an F wave, not a P wave;
 - in a regular rhythm without P waves before its beats, P waves that march through apart from
   them (``ecg.dissociation``): AV dissociation;
-- where P waves precede the beats, a second one midway between them (``ecg.blocked_p``): 2:1 AV
-  block, twice the ventricular rate;
+- where P waves precede the beats, more evenly between them (``ecg.blocked_p``): 2:1 AV block, or
+  3:1 and 4:1 high-grade block, that many times the ventricular rate;
 - a P wave in the pauses of grouped beating (``ecg.dropped_beats``): dropped beats.
 
 Each search's score is a Measurements field (atrial_periodicity, dissociated_p_periodicity,
@@ -38,6 +38,7 @@ from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRE
 # the free best lag by up to 6 %).
 FLUTTER_MIN_ATRIAL_TO_VENTRICULAR = 1.5
 FIXED_CONDUCTION_RATIOS = (2, 3, 4, 5, 6)
+FIXED_BLOCK_RATIOS = (2, 3, 4)      # P waves per QRS searched for non-conducted sinus P waves
 POST_PAUSE_P_NOTE = "from the beats that end the pauses (dropped beats), whose P wave keeps one PR"
 _NO_PAUSE_PR_PAIR = ("not sought: the atrial rate is read apart from the beats (in 2:1 block no two conducted "
                      "beats follow each other, so no PR before a blocked P wave can be set against the one after)")
@@ -114,23 +115,31 @@ def _dissociated_p_waves(result: Measurements, signal: np.ndarray, leads: list[s
 
 def _blocked_p_waves(result: Measurements, signal: np.ndarray, beats: Beats, template: np.ndarray,
                      f: Fiducials, rr_samples: float, fs: float) -> None:
-    """Where a P wave precedes the beats, a second one like it midway to the next: every other P
-    wave is not conducted (2:1 AV block), and the atrial rate is twice the ventricular one."""
+    """Where a P wave precedes the beats, more like it evenly between them: only every ratio-th P
+    wave is conducted (2:1, or 3:1 and 4:1 high-grade AV block), and the atrial rate is that many
+    times the ventricular one. The highest ratio whose blocked P waves are all found wins (4:1
+    block has a P wave midway too)."""
     if result.pr_interval_ms is None or result.atrial_rate_bpm != result.heart_rate_bpm:
         result.notes["blocked_p_correlation"] = ("not sought: no P wave before the beats, or the atrial rate "
                                                  "read apart from them")
         return
-    found = blocked_p_wave(signal, beats, template, f, rr_samples, fs)
-    if found is None:
-        result.notes["blocked_p_correlation"] = ("nowhere to look: half an RR after the P wave lies before the "
+    found = {ratio: match for ratio in FIXED_BLOCK_RATIOS
+             if (match := blocked_p_wave(signal, beats, template, f, rr_samples, fs, ratio)) is not None}
+    if not found:
+        result.notes["blocked_p_correlation"] = ("nowhere to look: the P-P cycles after the P wave lie before the "
                                                  "T wave ends, or too few beats have signal there")
         return
-    result.blocked_p_correlation = found.correlation
-    if found.correlation < BLOCKED_P_MIN_CORRELATION.value or not found.alike_in_size:
+    blocked = [ratio for ratio, match in found.items()
+               if match.correlation >= BLOCKED_P_MIN_CORRELATION.value and match.alike_in_size]
+    ratio = max(blocked, default=max(found, key=lambda k: found[k].correlation))
+    match = found[ratio]
+    result.blocked_p_correlation = match.correlation
+    if not blocked:
         return
-    result.atrial_rate_bpm = 2.0 * result.heart_rate_bpm
-    result.notes["atrial_rate_bpm"] = (f"a non-conducted P wave {found.pp_ms:.0f} ms after each conducted one "
-                                       f"(correlation {found.correlation:.2f}, size ratio {found.size_ratio:.2f})")
+    result.atrial_rate_bpm = ratio * result.heart_rate_bpm
+    result.notes["atrial_rate_bpm"] = (f"{ratio - 1} non-conducted P wave{'s' if ratio > 2 else ''} between the "
+                                       f"conducted ones, {match.pp_ms:.0f} ms apart ({ratio}:1; correlation "
+                                       f"{match.correlation:.2f}, size ratio {match.size_ratio:.2f})")
 
 
 def _dropped_p_waves(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats, fs: float) -> None:

@@ -1,11 +1,14 @@
-"""Non-conducted P waves midway between the conducted ones: 2:1 AV block.
+"""Non-conducted P waves evenly between the conducted ones: 2:1 AV block, and 3:1 and 4:1
+(high-grade) block.
 
 In 2:1 AV block every other P wave is not conducted. Each blocked P wave keeps one time to the
 beats, half an RR after the conducted P wave, so the median over the beats shows it: a second
-wave like the conducted P wave and as large. The representative beat's P wave (with ``FLANK_S``
-of baseline either side) is slid over the median, over the dominant beats, of the signal from
-``1 - SPACING_TOLERANCE`` to ``1 + SPACING_TOLERANCE`` half RRs after it, but not before the
-representative beat's T wave has ended, and correlated with it over all leads at once. Both are
+wave like the conducted P wave and as large; in 3:1 block two of them, a third and two thirds of
+an RR after it, and so on. The representative beat's P wave (with ``FLANK_S`` of baseline either
+side) is slid over the median, over the dominant beats, of the signal from ``j -
+SPACING_TOLERANCE`` to ``j + SPACING_TOLERANCE`` P-P cycles after it (the RR divided by the
+ratio; j = 1 .. ratio - 1), but not before the representative beat's T wave has ended, and
+correlated with it over all leads at once; the weakest of the ratio - 1 matches decides. Both are
 first differences after a moving average of ``SMOOTHING_S``: they weigh a P wave's edges more than
 a slow dome, and the smoothing keeps noise out. The best correlation and the two waves' size
 ratio say whether a blocked P wave is there (``ecg.atrial_rate`` reads them against
@@ -31,7 +34,7 @@ from ecg.beats import Beats
 from ecg.delineate import Fiducials
 
 FLANK_S = 0.03              # baseline kept either side of the P wave in the pattern
-SPACING_TOLERANCE = 0.15    # the blocked P wave lies within this share of half an RR from midway
+SPACING_TOLERANCE = 0.15    # a blocked P wave lies within this share of a P-P cycle from its place
 MAX_SIZE_RATIO = 2.0        # the blocked and the conducted P wave differ in size by at most this
 SMOOTHING_S = 0.03          # moving average before the first difference
 
@@ -50,25 +53,30 @@ class PWaveMatch:
 
 
 def blocked_p_wave(signal: np.ndarray, beats: Beats, template: np.ndarray, fiducials: Fiducials,
-                   rr_samples: float, fs: float) -> PWaveMatch | None:
-    """The best match of the representative P wave half an RR after it in the (leads, samples)
-    analysed signal; None without a P wave, or with fewer than two dominant beats whose search
-    window lies inside the record."""
+                   rr_samples: float, fs: float, ratio: int = 2) -> PWaveMatch | None:
+    """The representative P wave's best matches at each j / ``ratio`` of the RR after it (j = 1 ..
+    ratio - 1: the P waves of ratio:1 block) in the (leads, samples) analysed signal, and the
+    weakest of them; None without a P wave, or where a search window lies before the T wave ends
+    or has signal in fewer than two dominant beats."""
     found = p_pattern(template, fiducials, fs)
     if found is None:
         return None
     pattern, start = found
-    half = rr_samples / 2.0
-    first = max(int(start + (1.0 - SPACING_TOLERANCE) * half), qrst_end(fiducials, fs) - (fiducials.p_onset - start))
-    last = int(start + (1.0 + SPACING_TOLERANCE) * half)
-    if last < first:
-        return None
-    stop = last - beats.r_index + pattern.shape[-1] + 1
-    around = median_window(signal, beats.r_peaks[beats.dominant], first - beats.r_index, stop, min_windows=2)
-    if around is None:
-        return None
-    offset, correlation, size_ratio = best_match(pattern, slope(around, fs))
-    return PWaveMatch(correlation, size_ratio, (first + offset - start) * 1000.0 / fs)
+    cycle = rr_samples / ratio
+    after_t = qrst_end(fiducials, fs) - (fiducials.p_onset - start)
+    matches = []
+    for j in range(1, ratio):
+        first = max(int(start + (j - SPACING_TOLERANCE) * cycle), after_t)
+        last = int(start + (j + SPACING_TOLERANCE) * cycle)
+        if last < first:
+            return None
+        stop = last - beats.r_index + pattern.shape[-1] + 1
+        around = median_window(signal, beats.r_peaks[beats.dominant], first - beats.r_index, stop, min_windows=2)
+        if around is None:
+            return None
+        offset, correlation, size_ratio = best_match(pattern, slope(around, fs))
+        matches.append(PWaveMatch(correlation, size_ratio, (first + offset - start) * 1000.0 / fs / j))
+    return min(matches, key=lambda match: match.correlation)
 
 
 def p_pattern(beat: np.ndarray, fiducials: Fiducials, fs: float) -> tuple[np.ndarray, int] | None:

@@ -7,9 +7,10 @@ Second- and third-degree AV block need the atrial rate apart from the ventricula
 time, or P waves that repeat apart from the beats (``dissociated_p_periodicity``, ecg.dissociation);
 where the measurement reports neither they stay undetermined. Third-degree block reads no QRS
 shape, so it is also judged under ventricular pacing (``PACED_RULES``). Second-degree block is
-typed as Kusumoto et al. define it: 2:1 where every other P wave is blocked (its Mobitz type
-cannot be told); with dropped beats, Mobitz I where the PR before the pauses is longer than the
-one after them, Mobitz II where the two are the same (``pr_shortening_after_pause_ms``).
+typed as Kusumoto et al. define it: 2:1 where every other P wave is blocked, high-grade where two
+or more in a row are (3:1, 4:1; in both the Mobitz type cannot be told); with dropped beats,
+Mobitz I where the PR before the pauses is longer than the one after them, Mobitz II where the
+two are the same (``pr_shortening_after_pause_ms``).
 """
 
 from __future__ import annotations
@@ -138,11 +139,24 @@ def _grouped_beating(m: Measurements) -> bool:
     return m.dropped_p_correlation is not None and m.dropped_p_correlation >= t.DROPPED_P_MIN_CORRELATION.value
 
 
-def two_to_one_av_block(m: Measurements) -> Outcome:
-    """Second-degree block with every other P wave not conducted (found midway between the beats)."""
+def _fixed_ratio_block(m: Measurements, code: str, comparison: str) -> Outcome:
+    """Second-degree block whose non-conducted P waves lie evenly between the beats, at an
+    atrial-to-ventricular ratio below (2:1) or at least (3:1 and up) HIGH_GRADE_AVB_MIN_RATIO."""
     if _grouped_beating(m):
         return None
-    return statement("2AVB_2TO1", _second_degree_criteria(m))
+    return statement(code, [*_second_degree_criteria(m),
+                            check("atrial_rate_bpm / heart_rate_bpm", atrial_to_ventricular_ratio(m), comparison,
+                                  t.HIGH_GRADE_AVB_MIN_RATIO)])
+
+
+def two_to_one_av_block(m: Measurements) -> Outcome:
+    """Every other P wave not conducted: one blocked P wave midway between the beats."""
+    return _fixed_ratio_block(m, "2AVB_2TO1", "<")
+
+
+def high_grade_av_block(m: Measurements) -> Outcome:
+    """Two or more P waves in a row not conducted (3:1, 4:1), evenly between the beats."""
+    return _fixed_ratio_block(m, "AVB_HIGH_GRADE", ">=")
 
 
 def _mobitz_type(m: Measurements, code: str, pr_change: Callable[[float], Criterion]) -> Outcome:
@@ -153,8 +167,9 @@ def _mobitz_type(m: Measurements, code: str, pr_change: Callable[[float], Criter
     if not isinstance(block, Statement):
         return block if block is None else Undetermined(code, block.missing)
     if not _grouped_beating(m):
-        return Undetermined(code, reason="2:1 conduction: no two conducted beats follow each other, so the PR "
-                                         "before a blocked P wave cannot be set against the one after it")
+        return Undetermined(code, reason="fixed 2:1 (or higher) conduction: no two conducted beats follow each "
+                                         "other, so the PR before a blocked P wave cannot be set against the one "
+                                         "after it")
     shortening = m.pr_shortening_after_pause_ms
     if shortening is None:
         return Undetermined(code, (Unmeasured("pr_shortening_after_pause_ms"),))
@@ -232,11 +247,11 @@ def intraventricular_conduction_delay(m: Measurements) -> Outcome:
     return statement("IVCD", [qrs_check(m, ">", t.IVCD_QRS_ABOVE_MS)])
 
 
-RULES = (first_degree_av_block, second_degree_av_block, two_to_one_av_block, mobitz_type_1, mobitz_type_2,
-         third_degree_av_block, pre_excitation,
+RULES = (first_degree_av_block, second_degree_av_block, two_to_one_av_block, high_grade_av_block, mobitz_type_1,
+         mobitz_type_2, third_degree_av_block, pre_excitation,
          *BUNDLE_BRANCH_RULES, left_anterior_fascicular_block, left_posterior_fascicular_block,
          intraventricular_conduction_delay)
 PACED_RULES = (third_degree_av_block_under_pacing,)
 PACED_CODES = ("3AVB",)
-CODES = ("1AVB", "2AVB", "2AVB_2TO1", "2AVB_MOBITZ1", "2AVB_MOBITZ2", "3AVB", "WPW", "CRBBB", "IRBBB", "CLBBB",
-         "ILBBB", "LAFB", "LPFB", "IVCD")
+CODES = ("1AVB", "2AVB", "2AVB_2TO1", "AVB_HIGH_GRADE", "2AVB_MOBITZ1", "2AVB_MOBITZ2", "3AVB", "WPW", "CRBBB",
+         "IRBBB", "CLBBB", "ILBBB", "LAFB", "LPFB", "IVCD")

@@ -2,13 +2,13 @@
 
 Codes are PTB-XL SCP-ECG statement codes where PTB-XL has one (SR, AFIB, 1AVB, CLBBB, LVOLT,
 STE_, IMI, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD, the
-types of second-degree AV block (2AVB_2TO1, 2AVB_MOBITZ1, 2AVB_MOBITZ2) and the numeric-range
-codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact attribute strings of
-ECG-QA (answers.csv of its PTB-XL version, lower-cased from its MIMIC-IV-ECG version for 2AVB,
-2AVB_2TO1, 2AVB_MOBITZ1, 3AVB, WPW and RVH, which the PTB-XL version does not ask about; ECG-QA
-has no string for Mobitz II: ``NAMED_BY_THE_PROJECT``) so answers can be matched to its options;
-``aliases`` are other ECG-QA strings the same finding answers. ``knowledge_base()`` lists
-everything with its thresholds and sources, for the retrieval index.
+types of second-degree AV block (2AVB_2TO1, AVB_HIGH_GRADE, 2AVB_MOBITZ1, 2AVB_MOBITZ2) and the
+numeric-range codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact attribute
+strings of ECG-QA (answers.csv of its PTB-XL version, lower-cased from its MIMIC-IV-ECG version for
+2AVB, 2AVB_2TO1, AVB_HIGH_GRADE, 2AVB_MOBITZ1, 3AVB, WPW and RVH, which the PTB-XL version does not
+ask about; ECG-QA has no string for Mobitz II: ``NAMED_BY_THE_PROJECT``) so answers can be matched
+to its options; ``aliases`` are other ECG-QA strings the same finding answers. ``knowledge_base()``
+lists everything with its thresholds and sources, for the retrieval index.
 """
 
 from __future__ import annotations
@@ -163,9 +163,19 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
          t.BLOCKED_P_MIN_CORRELATION, t.THIRD_DEGREE_AVB_MIN_PR_RANGE_MS, t.AF_MIN_RR_IRREGULARITY)),
     StatementDefinition(
         "2AVB_2TO1", "2:1 av block", "conduction",
-        "second degree av block whose non-conducted P waves lie midway between the beats: every other P "
-        "wave is blocked, and the Mobitz type cannot be told (no two conducted beats follow each other)",
-        (t.AV_BLOCK_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.BLOCKED_P_MIN_CORRELATION)),
+        f"second degree av block whose non-conducted P waves lie midway between the beats: every other P "
+        f"wave is blocked (atrial rate below {t.HIGH_GRADE_AVB_MIN_RATIO.value:g} times the ventricular "
+        f"rate), and the Mobitz type cannot be told (no two conducted beats follow each other)",
+        (t.AV_BLOCK_MIN_ATRIAL_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.BLOCKED_P_MIN_CORRELATION,
+         t.HIGH_GRADE_AVB_MIN_RATIO)),
+    StatementDefinition(
+        "AVB_HIGH_GRADE", "high grade av block", "conduction",
+        f"second degree av block with two or more P waves in a row not conducted: non-conducted P waves "
+        f"evenly between the beats (each correlating with the conducted P wave at least "
+        f"{t.BLOCKED_P_MIN_CORRELATION.value:g}) at an atrial rate at least "
+        f"{t.HIGH_GRADE_AVB_MIN_RATIO.value:g} times the ventricular rate (3:1, 4:1); the Mobitz type "
+        f"cannot be told",
+        (t.HIGH_GRADE_AVB_MIN_RATIO, t.SINUS_P_WAVE_MIN_SHARE, t.BLOCKED_P_MIN_CORRELATION)),
     StatementDefinition(
         "2AVB_MOBITZ1", "mobitz type 1 second-degree av block", "conduction",
         f"second degree av block with dropped beats whose PR lengthens up to the non-conducted P wave: the "

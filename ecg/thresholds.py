@@ -189,6 +189,11 @@ THIRD_DEGREE_AVB_MIN_PR_RANGE_MS = Threshold(
     "third_degree_avb_min_pr_range_ms", 100.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
     "longest minus shortest P-to-QRS time at or above which P waves and QRS complexes are "
     "independent (AV dissociation) rather than conducted")
+HIGH_GRADE_AVB_MIN_RATIO = Threshold(
+    "high_grade_avb_min_ratio", 2.5, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "atrial rate divided by ventricular rate at or above which, with the non-conducted P waves found "
+    "evenly between the beats, two or more P waves in a row are blocked (3:1 gives 3, 2:1 gives 2): "
+    "high-grade AV block")
 MOBITZ_I_MIN_PR_SHORTENING_MS = Threshold(
     "mobitz_i_min_pr_shortening_ms", 40.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
     "PR of the beat before the pauses minus the PR of the beat after them at or above which the PR "

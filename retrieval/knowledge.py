@@ -41,6 +41,8 @@ MEANINGS: dict[str, str] = {
     "1AVB": "delayed conduction from atria to ventricles: a prolonged PR interval, every P conducted",
     "2AVB": "some P waves are not conducted to the ventricles: more P waves than QRS complexes",
     "2AVB_2TO1": "second-degree AV block in which every other P wave is blocked, so its type cannot be told",
+    "AVB_HIGH_GRADE": "advanced second-degree AV block: two or more P waves in a row are not conducted, "
+                      "with a slow ventricular rate and a high risk of complete heart block",
     "2AVB_MOBITZ1": "Wenckebach block: the PR lengthens beat by beat until a P wave is not conducted, "
                     "usually in the AV node and benign",
     "2AVB_MOBITZ2": "P waves dropped without warning at a constant PR, usually below the AV node and liable "

@@ -147,13 +147,22 @@ def two_to_one_record(atrial_bpm: float = 80.0, times: WaveTimes = WaveTimes(), 
                       fs: float = 500.0, seed: int = 0) -> np.ndarray:
     """A (12, samples) ECG in mV with 2:1 AV block: sinus P waves at ``atrial_bpm`` (cycle SD
     ``pp_jitter_s``), every other one conducted after ``times.pr``, the others midway between."""
+    return fixed_block_record(atrial_bpm, 2, times, pp_jitter_s, fs, seed)
+
+
+def fixed_block_record(atrial_bpm: float = 90.0, ratio: int = 3, times: WaveTimes = WaveTimes(),
+                       pp_jitter_s: float = 0.01, fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) ECG in mV with AV block at a fixed ``ratio``:1: sinus P waves at
+    ``atrial_bpm`` (each conducted RR's SD ``pp_jitter_s``), every ``ratio``-th one conducted after
+    ``times.pr``, the others evenly between (3:1 and above: high-grade block)."""
     rng = np.random.default_rng(seed)
     pp = 60.0 / atrial_bpm
-    n_beats = int(10.0 / (2 * pp)) + 2
-    qrst, qrs_onsets = synthetic_record(fs, rr_s=list(2 * pp + rng.normal(0.0, pp_jitter_s, n_beats)), times=times,
-                                        seed=seed)
+    n_beats = int(10.0 / (ratio * pp)) + 2
+    qrst, qrs_onsets = synthetic_record(fs, rr_s=list(ratio * pp + rng.normal(0.0, pp_jitter_s, n_beats)),
+                                        times=times, seed=seed)
     conducted = qrs_onsets / fs - times.pr
-    return qrst + p_waves(conducted[:-1] + np.diff(conducted) / 2, qrst.shape[1], fs)
+    blocked = [conducted[:-1] + k * np.diff(conducted) / ratio for k in range(1, ratio)]
+    return qrst + p_waves(np.concatenate(blocked), qrst.shape[1], fs)
 
 
 def dropped_beat_record(atrial_bpm: float = 75.0, prs_s: tuple[float, ...] = (0.16, 0.24, 0.28),

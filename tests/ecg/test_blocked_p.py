@@ -1,5 +1,6 @@
-"""Non-conducted P waves midway between the beats: 2:1 AV block gets twice the ventricular rate
-as its atrial rate; sinus rhythm, whose T waves lie where a blocked P wave would, does not."""
+"""Non-conducted P waves evenly between the beats: 2:1 AV block gets twice the ventricular rate as
+its atrial rate, 3:1 and 4:1 (high-grade) block three and four times; sinus rhythm, whose T waves
+lie where a blocked P wave would, gets none."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ecg.measurements import Measurements
 from ecg.record import make_record
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import BLOCKED_P_MIN_CORRELATION
-from tests.ecg.synthetic_waves import LEADS, WaveTimes, synthetic_record, two_to_one_record
+from tests.ecg.synthetic_waves import LEADS, WaveTimes, fixed_block_record, synthetic_record, two_to_one_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 BLOCKED = BLOCKED_P_MIN_CORRELATION.value
@@ -40,10 +41,29 @@ def test_2_to_1_block_doubles_the_atrial_rate(atrial, sinus):
     m = _measure(two_to_one_record(atrial))
     assert m.atrial_rate_bpm == pytest.approx(2 * m.heart_rate_bpm)
     assert m.atrial_rate_bpm == pytest.approx(atrial, rel=0.03)
-    assert m.blocked_p_correlation >= BLOCKED and "non-conducted P wave" in m.notes["atrial_rate_bpm"]
+    assert m.blocked_p_correlation >= BLOCKED and "1 non-conducted P wave between" in m.notes["atrial_rate_bpm"]
     assert m.pr_interval_ms == pytest.approx(160.0, abs=15)    # the conducted beats keep their PR
     found = _codes(m)
-    assert {"2AVB", sinus} <= found and not found & {"3AVB", "SBRAD", "SR"} - {sinus}
+    assert {"2AVB", "2AVB_2TO1", sinus} <= found and not found & {"3AVB", "AVB_HIGH_GRADE", "SBRAD", "SR"} - {sinus}
+
+
+@pytest.mark.parametrize("ratio, atrial", [(3, 60.0), (3, 90.0), (4, 75.0), (4, 90.0)])
+def test_high_grade_block_reads_every_blocked_p_wave(ratio, atrial):
+    """Ventricular rates of 19-30/min; 4:1 block, which has a P wave midway too, is not read as 2:1."""
+    m = _measure(fixed_block_record(atrial, ratio))
+    assert m.atrial_rate_bpm == pytest.approx(ratio * m.heart_rate_bpm)
+    assert m.atrial_rate_bpm == pytest.approx(atrial, rel=0.03)
+    assert f"{ratio - 1} non-conducted P waves between" in m.notes["atrial_rate_bpm"]
+    found = _codes(m)
+    assert {"2AVB", "AVB_HIGH_GRADE"} <= found and not found & {"2AVB_2TO1", "3AVB"}
+
+
+def test_high_grade_block_is_found_under_noise_and_on_one_lead():
+    signal = fixed_block_record(75.0, 3)
+    noisy = signal + np.random.default_rng(5).normal(0.0, 0.05, signal.shape)
+    assert "AVB_HIGH_GRADE" in _codes(_measure(noisy))
+    lead_ii = resample_poly(signal[[LEADS.index("II")]], 18, 25, axis=-1)
+    assert "AVB_HIGH_GRADE" in _codes(_measure(lead_ii, fs=360.0, leads=["II"]))
 
 
 def test_2_to_1_block_is_found_under_noise_and_on_one_lead_at_holter_rates():
@@ -83,6 +103,7 @@ def test_the_match_lies_half_an_rr_after_the_conducted_p_wave():
     fiducials = delineate(template, beats.r_index, fs, rr, None)
     found = blocked_p_wave(signal, beats, template, fiducials, rr, fs)
     assert found.pp_ms == pytest.approx(750.0, abs=10) and found.alike_in_size
+    assert blocked_p_wave(signal, beats, template, fiducials, rr, fs, ratio=3).correlation < BLOCKED
     no_p = replace(fiducials, p_onset=None, p_offset=None)
     assert blocked_p_wave(signal, beats, template, no_p, rr, fs) is None
 

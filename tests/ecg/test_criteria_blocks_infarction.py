@@ -101,12 +101,14 @@ def test_av_block_needs_the_atrial_rate_above_the_ventricular_one(atrial, expect
     assert status(m, "2AVB") == expected
 
 
-def test_2_to_1_block_is_typed_2_to_1_and_its_mobitz_type_is_not_told():
-    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=80.0, beats=av_beats([180.0] * 6), blocked_p_correlation=0.9)
+@pytest.mark.parametrize("atrial, fixed_ratio", [(80.0, "2AVB_2TO1"), (99.0, "2AVB_2TO1"), (100.0, "AVB_HIGH_GRADE"),
+                                                  (120.0, "AVB_HIGH_GRADE"), (160.0, "AVB_HIGH_GRADE")])
+def test_fixed_ratio_block_is_typed_2_to_1_or_high_grade_and_its_mobitz_type_is_not_told(atrial, fixed_ratio):
+    m = normal(heart_rate_bpm=40.0, atrial_rate_bpm=atrial, beats=av_beats([180.0] * 6), blocked_p_correlation=0.9)
     assessed = evaluate_all(m)
-    assert assessed["2AVB_2TO1"].status == PRESENT
+    assert {code for code in ("2AVB_2TO1", "AVB_HIGH_GRADE") if assessed[code].status == PRESENT} == {fixed_ratio}
     for code in ("2AVB_MOBITZ1", "2AVB_MOBITZ2"):
-        assert assessed[code].status == UNDETERMINED and "2:1 conduction" in assessed[code].reason
+        assert assessed[code].status == UNDETERMINED and "2:1 (or higher) conduction" in assessed[code].reason
 
 
 def grouped_beating(shortening: float | None, dropped: float = 0.9) -> Measurements:
@@ -124,7 +126,8 @@ def grouped_beating(shortening: float | None, dropped: float = 0.9) -> Measureme
     (None, UNDETERMINED, UNDETERMINED)])
 def test_dropped_beats_are_typed_by_how_much_the_pr_shortens_across_the_pauses(shortening, mobitz_1, mobitz_2):
     assessed = evaluate_all(grouped_beating(shortening))
-    assert assessed["2AVB"].status == PRESENT and assessed["2AVB_2TO1"].status == ABSENT
+    assert assessed["2AVB"].status == PRESENT
+    assert assessed["2AVB_2TO1"].status == assessed["AVB_HIGH_GRADE"].status == ABSENT
     assert (assessed["2AVB_MOBITZ1"].status, assessed["2AVB_MOBITZ2"].status) == (mobitz_1, mobitz_2)
     if shortening is None:
         assert assessed["2AVB_MOBITZ1"].missing == ("pr_shortening_after_pause_ms",)
@@ -141,7 +144,7 @@ def test_grouped_beating_in_step_is_sinus_rhythm_at_the_p_wave_rate():
 
 
 def test_sinus_rhythm_has_no_av_block():
-    assert not codes(normal()) & {"2AVB", "3AVB", "2AVB_2TO1", "2AVB_MOBITZ1", "2AVB_MOBITZ2"}
+    assert not codes(normal()) & {"2AVB", "3AVB", "2AVB_2TO1", "AVB_HIGH_GRADE", "2AVB_MOBITZ1", "2AVB_MOBITZ2"}
     assert status(normal(), "3AVB") == ABSENT
 
 
