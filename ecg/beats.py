@@ -153,6 +153,15 @@ def rr_irregularity(rr_s: np.ndarray) -> float | None:
     return float(np.sqrt(np.mean(np.diff(rr_s) ** 2)) / np.mean(rr_s))
 
 
+def inside_record(r_peaks: np.ndarray, n_samples: int, fs: float) -> np.ndarray:
+    """The R peaks whose QRS part (``ALIGN_WINDOW_S``) lies wholly inside the record. A QRS cut off
+    by the record's edge cannot be classified, and what is detected there is often no QRS at all:
+    LUDB 109, 124, 129 and 134 end in an electrode step or spike in their last 80 ms, which were
+    counted as premature ventricular beats."""
+    lo, hi = (int(round(s * fs)) for s in ALIGN_WINDOW_S)
+    return r_peaks[(r_peaks + lo >= 0) & (r_peaks + hi <= n_samples)]
+
+
 def find_beats(signal: np.ndarray, r_peaks: np.ndarray, fs: float, spikes: np.ndarray) -> Beats:
     """Align, epoch and classify the beats of a (leads, samples) signal without NaN gaps filled."""
     aligned = align_rpeaks(signal, r_peaks, fs)

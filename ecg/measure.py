@@ -14,7 +14,8 @@ from scipy.ndimage import uniform_filter1d
 
 from ecg.atrial_rate import read_atrial_rate
 from ecg.blocked_pac import read_blocked_pacs
-from ecg.beats import IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, median_beat, rr_irregularity
+from ecg.beats import (IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, inside_record, median_beat,
+                       rr_irregularity)
 from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
@@ -65,7 +66,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
         return result, None
     signal, spikes, fs = _prepare(record, result.notes)
     filled = np.nan_to_num(signal)
-    r_peaks = detect_rpeaks(filled, fs)
+    r_peaks = inside_record(detect_rpeaks(filled, fs), filled.shape[-1], fs)
     if r_peaks.size == 0:
         result.notes["n_beats"] = "no QRS complexes found"
         return result, None

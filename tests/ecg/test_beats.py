@@ -1,10 +1,14 @@
-"""Beats: which beats a pacemaker spike precedes, and by how much."""
+"""Beats: which detections are beats at all, which beats a pacemaker spike precedes, and by how much."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from ecg.beats import stimulus_lags
+from ecg.beats import inside_record, stimulus_lags
+from ecg.measure import measure
+from ecg.record import make_record
+from tests.ecg.synthetic_waves import LEADS, P_GAIN, synthetic_record
 
 
 def test_the_latest_spike_within_200_ms_before_r_is_the_stimulus():
@@ -16,3 +20,19 @@ def test_the_latest_spike_within_200_ms_before_r_is_the_stimulus():
 
 def test_no_spikes_no_stimuli():
     assert np.isnan(stimulus_lags(np.array([100, 600]), np.zeros(0, dtype=int), 500.0)).all()
+
+
+def test_a_qrs_cut_off_by_the_record_edge_is_no_beat():
+    fs = 500.0
+    r_peaks = np.array([20, 30, 200, 4900, 4960, 4961])   # 60 ms before R and 80 ms after must be recorded
+    assert inside_record(r_peaks, 5000, fs).tolist() == [30, 200, 4900, 4960]
+
+
+def test_an_electrode_step_at_the_record_end_is_no_beat():
+    """LUDB 109, 124, 129 and 134 end in a spike or step in their last 80 ms, once read as a PVC."""
+    signal, _ = synthetic_record(rr_s=[1.05] * 8)
+    signal = signal[:, :int(signal.shape[1] - 0.3 * 500)]
+    signal[:, -8:] += 0.8 * np.sign(P_GAIN + 0.1)[:, None]
+    m = measure(make_record(signal, 500.0, list(LEADS), source="synthetic", format="npy"))
+    assert m.ventricular_ectopic_beats == 0 and m.n_beats == 9
+    assert m.heart_rate_bpm == pytest.approx(60 / 1.05, rel=0.01)
