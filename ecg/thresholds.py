@@ -131,7 +131,7 @@ BLOCKED_PAC_MIN_CORRELATION = Threshold(
     "correlation (smoothed first differences, all leads, either polarity) of the P wave with what the "
     "beats before the pauses have after their QRS and the other beats have not (ecg.blocked_pac), at "
     "or above which (at a size within 2x) the pauses hold non-conducted premature P waves; LUDB at most "
-    "0.70, the PTB-XL subset at most 0.72, synthetic blocked premature atrial beats of the sinus P "
+    "0.71, the PTB-XL subset at most 0.72, synthetic blocked premature atrial beats of the sinus P "
     "wave's size at least 0.79, clean or with 50 uV of noise")
 PACED_MIN_BEATS = Threshold(
     "paced_min_beats", 2.0, "beats", PROJECT_CHOICE,
