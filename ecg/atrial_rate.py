@@ -40,8 +40,8 @@ FLUTTER_MIN_ATRIAL_TO_VENTRICULAR = 1.5
 FIXED_CONDUCTION_RATIOS = (2, 3, 4, 5, 6)
 FIXED_BLOCK_RATIOS = (2, 3, 4)      # P waves per QRS searched for non-conducted sinus P waves
 POST_PAUSE_P_NOTE = "from the beats that end the pauses (dropped beats), whose P wave keeps one PR"
-_NO_PAUSE_PR_PAIR = ("not sought: the atrial rate is read apart from the beats (in 2:1 block no two conducted "
-                     "beats follow each other, so no PR before a blocked P wave can be set against the one after)")
+_NO_PAUSE_PR_PAIR = ("not sought: the atrial rate is read apart from the beats (flutter, dissociated P waves or "
+                     "fixed-ratio block: no pauses to set the PR before a blocked P wave against the one after)")
 
 
 def read_atrial_rate(result: Measurements, signal: np.ndarray, leads: list[str], beats: Beats,
