@@ -7,23 +7,25 @@ LUDB: the records where the dissociation search runs (a regular rhythm whose bea
 before them and no flutter waves), with their LUDB rhythm, conduction and pacing labels, the
 periodicity of the P waves left after QRS-T cancellation, the atrial rate read and the 3AVB
 verdict; third-degree AV block over all records against LUDB's "Iii degree av-block"; and, per
-LUDB rhythm, the highest blocked-P and dropped-P correlations and the 2AVB statements (LUDB has
-no second-degree block), clean and with white noise. Synthetic: complete AV block (P waves with
-10 ms SD of cycle jitter from a random phase, beside a narrow junctional or wide ventricular escape
-rhythm), rhythms without independent P waves (no atrial rate may be read there), 2:1 AV block
-(sinus P waves, every other one conducted) at two QT intervals, 3:1 and 4:1 (high-grade) block,
-and dropped beats (Mobitz I and II, 3:2 to 5:4), for two seeds each, clean and with white noise;
-and the type of each dropped-beat block (Mobitz I or II, from the PR's shortening across the
-pauses), with and without P-P jitter.
+LUDB rhythm, the highest blocked-P, dropped-P and blocked-PAC correlations and the 2AVB, blocked
+PAC, SAB2 and SPAUSE statements (LUDB has none of them), clean and with white noise. Synthetic:
+complete AV block (P waves with 10 ms SD of cycle jitter from a random phase, beside a narrow
+junctional or wide ventricular escape rhythm), rhythms without independent P waves (no atrial rate
+may be read there), 2:1 AV block (sinus P waves, every other one conducted) at two QT intervals,
+3:1 and 4:1 (high-grade) block, and dropped beats (Mobitz I and II, 3:2 to 5:4), for two seeds
+each, clean and with white noise; and the type of each dropped-beat block (Mobitz I or II, from the
+PR's shortening across the pauses), with and without P-P jitter.
 
 Blocked premature atrial beats (ecg.blocked_pac), the commonest mimic of dropped beats: sinus
 rhythm with a non-conducted premature P wave (upright, inverted or half-size) at couplings of
-0.4-0.9 P-P cycles, which must read as PAC in sinus rhythm, never as 2AVB.
+0.4-0.9 P-P cycles, which must read as PAC in sinus rhythm, never as 2AVB. Sinus pauses (ecg.pauses):
+one RR of 1.5-3 sinus cycles with no P wave in it, which must read as sinoatrial block (two cycles)
+or sinus pause, never as 2AVB.
 
 With ``--subset NPZ`` (the PTB-XL subset in ../shared/data/ptbxl_subset: 1,819 ECGs at 100 Hz,
 filtered, z-scored, without labels), it counts the second- and third-degree blocks and the blocked
 premature atrial beats found there: PTB-XL has the blocks on about 0.07 % of its ECGs each, so
-more than a handful are false.
+more than a handful are false; and the sinus pauses and sinoatrial blocks.
 
 With ``--ptbxl ROOT`` (a PTB-XL copy: ptbxl_database.csv beside records500/), a last table scores
 2AVB and 3AVB on its 500 Hz records: every record whose scp_codes name 2AVB or 3AVB and up to
@@ -60,7 +62,7 @@ from ecg.record import make_record  # noqa: E402
 from retrieval.reports import ptbxl_ecgs  # noqa: E402
 from tests.ecg.synthetic_waves import (LEADS, WaveTimes, blocked_pac_record, dissociated_record,  # noqa: E402
                                        dropped_beat_record, fibrillation_waves, fixed_block_record,
-                                       synthetic_record, two_to_one_record)
+                                       sinus_pause_record, synthetic_record, two_to_one_record)
 
 ATRIAL_BPM = (60.0, 75.0, 90.0, 110.0, 140.0)
 ESCAPES = {"ventricular 35/min (wide)": (35.0, True), "junctional 45/min": (45.0, False),
@@ -79,12 +81,20 @@ PAC_COUPLINGS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)   # premature P wave's time from 
 PAC_P_WAVES = {"upright 0.15 mV": 0.15, "inverted 0.15 mV": -0.15, "upright 0.08 mV": 0.08}
 PAC_SINUS_BPM = (60.0, 75.0, 90.0)
 PAC_EVERY = (3, 4)
+PAUSE_CYCLES = (1.5, 1.8, 2.0, 2.5, 3.0)
+PAUSE_SINUS_BPM = (50.0, 60.0, 75.0, 90.0)
+PAUSE_CODES = ("SAB2", "SPAUSE")
+PAUSE_TABLE_CODES = {*PAUSE_CODES, "2AVB", "PAC", "PVC", "SR", "SBRAD", "SARRH"}
 AV_BLOCKS = ("2AVB", "3AVB")
 PTBXL_CLASSES = (*AV_BLOCKS, "1AVB", "AFIB", "SR")  # a record's class is the first one named
 
 
 def _value(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
+
+
+def _codes(m: Measurements) -> set[str]:
+    return {s.code for s in evaluate(m)}
 
 
 def _block(m: Measurements, code: str = "3AVB") -> str:
@@ -142,16 +152,18 @@ def ludb_blocked_p_table(data: Path, noise_mv: float) -> None:
             m = measure(noisy)
             by_rhythm.setdefault((rhythms[header.stem], noise), []).append(
                 (_nan(m.blocked_p_correlation), _nan(m.dropped_p_correlation), _block(m, "2AVB") == PRESENT,
-                 _nan(m.blocked_pac_correlation), bool(m.blocked_premature_beats)))
+                 _nan(m.blocked_pac_correlation), bool(m.blocked_premature_beats),
+                 PRESENT in (_block(m, "SAB2"), _block(m, "SPAUSE"))))
     print("\n| LUDB rhythm | noise | records | blocked-P correlation median / max | dropped-P correlation "
           "(records searched) max | 2AVB stated | blocked-PAC correlation (records searched) max | blocked PACs "
-          "found |")
-    print("|---|---:|---:|---|---|---:|---|---:|")
+          "found | SAB2 or SPAUSE stated |")
+    print("|---|---:|---:|---|---|---:|---|---:|---:|")
     for (rhythm, noise), values in sorted(by_rhythm.items()):
         blocked, dropped, premature = (np.array([v[k] for v in values]) for k in (0, 1, 3))
         span = f"{np.nanmedian(blocked):.2f} / {np.nanmax(blocked):.2f}" if np.isfinite(blocked).any() else "-"
         print(f"| {rhythm} | {noise * 1000:.0f} uV | {len(values)} | {span} | {_searched_max(dropped)} | "
-              f"{sum(v[2] for v in values)} | {_searched_max(premature)} | {sum(v[4] for v in values)} |")
+              f"{sum(v[2] for v in values)} | {_searched_max(premature)} | {sum(v[4] for v in values)} | "
+              f"{sum(v[5] for v in values)} |")
 
 
 def _searched_max(scores: np.ndarray) -> str:
@@ -266,23 +278,36 @@ def synthetic_blocked_pac_table(noise_mv: float) -> None:
     for coupling in PAC_COUPLINGS:
         cells = []
         for amplitude in PAC_P_WAVES.values():
-            found = [{s.code for s in evaluate(_synthetic(blocked_pac_record(bpm, coupling, every, premature_mv=amplitude),
-                                                          noise_mv, 0))}
+            found = [_codes(_synthetic(blocked_pac_record(bpm, coupling, every, premature_mv=amplitude), noise_mv, 0))
                      for bpm in PAC_SINUS_BPM for every in PAC_EVERY]
-            cells.append(" / ".join(str(sum(code in codes for codes in found)) for code in ("PAC", "SR", "SARRH", "2AVB")))
+            cells.append(" / ".join(str(sum(code in codes for codes in found))
+                                    for code in ("PAC", "SR", "SARRH", "2AVB")))
         print(f"| {coupling:.1f} | " + " | ".join(cells) + " |")
+
+
+def synthetic_sinus_pause_table(noise_mv: float) -> None:
+    print(f"\nSinus pauses (sinus rhythm, one RR of the given number of sinus cycles with no P wave in it), "
+          f"{noise_mv * 1000:.0f} uV of white noise; cell: the pause, AV-block and rhythm statements made:\n")
+    print("| pause (sinus cycles) | " + " | ".join(f"sinus {r:.0f}/min" for r in PAUSE_SINUS_BPM) + " |")
+    print("|---|" + "---|" * len(PAUSE_SINUS_BPM))
+    for cycles in PAUSE_CYCLES:
+        cells = []
+        for bpm in PAUSE_SINUS_BPM:
+            codes = _codes(_synthetic(sinus_pause_record(bpm, cycles), noise_mv, 0))
+            cells.append(" ".join(sorted(codes & PAUSE_TABLE_CODES)) or "-")
+        print(f"| {cycles:.1f} | " + " | ".join(cells) + " |")
 
 
 def subset_table(npz: Path) -> None:
     data = np.load(npz, allow_pickle=True)
-    stated: dict[str, list[int]] = {code: [] for code in (*AV_BLOCKS, "blocked PACs")}
+    stated: dict[str, list[int]] = {code: [] for code in (*AV_BLOCKS, *PAUSE_CODES, "blocked PACs")}
     dropped, premature = [], []
     for ecg_id, signal in zip(data["ecg_id"], data["signal"]):
         record = make_record(signal.astype(np.float32), float(data["fs"]), list(data["leads"]),
                              source=str(ecg_id), format="npz")
         m = measure(record)
         assessed = evaluate_all(m)
-        for code in AV_BLOCKS:
+        for code in (*AV_BLOCKS, *PAUSE_CODES):
             if assessed[code].status == PRESENT:
                 stated[code].append(int(ecg_id))
         if m.blocked_premature_beats:
@@ -351,6 +376,7 @@ def main() -> None:
             synthetic_dropped_beat_table(noise)
             synthetic_mobitz_table(noise)
             synthetic_blocked_pac_table(noise)
+            synthetic_sinus_pause_table(noise)
     if args.subset:
         subset_table(args.subset)
     if args.ptbxl:

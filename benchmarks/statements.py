@@ -101,7 +101,8 @@ LUDB_TO_CODES: dict[str, tuple[str, ...]] = {
     "Non-specific repolarization abnormalities:*": ("STD_", "INVT"),
 }
 # Codes no LUDB diagnosis names: scored for their false positives (specificity) only.
-CODES_WITHOUT_LUDB_DIAGNOSIS = ("2AVB", "2AVB_2TO1", "AVB_HIGH_GRADE", "2AVB_MOBITZ1", "2AVB_MOBITZ2", "WPW", "ALMI", "ILMI")
+CODES_WITHOUT_LUDB_DIAGNOSIS = ("2AVB", "2AVB_2TO1", "AVB_HIGH_GRADE", "2AVB_MOBITZ1", "2AVB_MOBITZ2", "SAB2",
+                                "SPAUSE", "WPW", "ALMI", "ILMI")
 LEAD_EXTENSIONS = ("i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6")
 P_BEFORE_QRS_S = 0.5     # a P wave belongs to the QRS that follows it within this
 REPORTED_FIELDS = ("heart_rate_bpm", "qrs_duration_ms", "qrs_duration_median_lead_ms", "pr_interval_ms",

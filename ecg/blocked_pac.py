@@ -4,7 +4,7 @@ A premature atrial beat whose P wave comes while the AV node is still refractory
 no QRS follows it, and the sinus node, reset by it, fires about one cycle later, so the RR across
 it is a pause, shorter than two sinus cycles. Its P wave lands on or after the T wave of the beat
 before the pause, where the other beats have their T wave alone. The beats that start the pauses
-(``ecg.dropped_beats.pauses``) are averaged (median) from ``QRS_END_OVERLAP_S`` before their QRS
+(``ecg.pauses.pauses``) are averaged (median) from ``QRS_END_OVERLAP_S`` before their QRS
 ends to where the next sinus P wave would start (one median RR of the other beats later), the
 other normal beats over the same stretch, and the difference keeps what only the pre-pause beats
 have. The representative P wave (``ecg.blocked_p``'s flanks and smoothed first
@@ -30,7 +30,7 @@ import numpy as np
 from ecg.beats import Beats
 from ecg.blocked_p import PWaveMatch, best_match, median_window, p_pattern, slope
 from ecg.delineate import Fiducials
-from ecg.dropped_beats import pauses
+from ecg.pauses import pauses
 from ecg.measurements import Measurements
 from ecg.thresholds import BLOCKED_PAC_MIN_CORRELATION
 

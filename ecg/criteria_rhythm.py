@@ -1,5 +1,6 @@
-"""Rhythm statements: sinus rhythm and its rate variants, atrial fibrillation and flutter,
-supraventricular tachycardia, pacing, premature complexes and bigeminy."""
+"""Rhythm statements: sinus rhythm and its rate variants, sinus pauses and sinoatrial block,
+atrial fibrillation and flutter, supraventricular tachycardia, pacing, premature complexes and
+bigeminy."""
 
 from __future__ import annotations
 
@@ -76,10 +77,55 @@ def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Crit
     return check("heart_rate_bpm", m.heart_rate_bpm, comparison, threshold)
 
 
+def _pause_without_p_wave(m: Measurements) -> bool:
+    """Whether the longest pause is one (SINUS_PAUSE_MIN_CYCLES) and nothing in it explains it: no
+    non-conducted P wave of AV block, no blocked premature atrial beat."""
+    return (m.pause_sinus_cycles is not None and m.pause_sinus_cycles >= t.SINUS_PAUSE_MIN_CYCLES.value
+            and not p_waves_outnumber_qrs(m) and not m.blocked_premature_beats)
+
+
+def _whole_cycles(m: Measurements) -> list[Criterion]:
+    return [check("pause_sinus_cycles", m.pause_sinus_cycles, ">=", t.SA_BLOCK_MIN_CYCLES),
+            check("pause_sinus_cycles", m.pause_sinus_cycles, "<=", t.SA_BLOCK_MAX_CYCLES)]
+
+
+def _no_p_wave_found(m: Measurements) -> list[Criterion]:
+    """Neither search for a P wave in the pauses found one like the P wave."""
+    return [check("dropped_p_correlation", m.dropped_p_correlation, "<", t.NO_P_WAVE_MAX_CORRELATION),
+            check("blocked_pac_correlation", m.blocked_pac_correlation, "<", t.NO_P_WAVE_MAX_CORRELATION)]
+
+
+def sinoatrial_block(m: Measurements) -> Outcome:
+    """Regular sinus beats with a pause of two sinus cycles and no P wave in it: one sinus impulse
+    did not leave the node (second-degree sinoatrial exit block type II)."""
+    if not _pause_without_p_wave(m):
+        return None
+    return statement("SAB2", [sinus_origin(m), *_whole_cycles(m), *_no_p_wave_found(m),
+                              check("sinus_rr_spread", m.sinus_rr_spread, "<=", t.SA_BLOCK_MAX_RR_SPREAD)])
+
+
+def sinus_pause(m: Measurements) -> Outcome:
+    """Sinus beats with a long pause, no P wave in it, other than the two cycles of sinoatrial
+    block type II."""
+    if not _pause_without_p_wave(m) or all(_whole_cycles(m)):
+        return None
+    return statement("SPAUSE", [sinus_origin(m),
+                                check("longest_pause_ms", m.longest_pause_ms, ">=", t.SINUS_PAUSE_MIN_MS),
+                                check("pause_sinus_cycles", m.pause_sinus_cycles, ">=", t.SINUS_PAUSE_MIN_CYCLES),
+                                *_no_p_wave_found(m)])
+
+
+def _pause_explained(m: Measurements) -> bool:
+    """Whether the RR varies because of dropped beats, blocked premature atrial beats, or a pause of
+    the sinus node: then the RR range says nothing about sinus arrhythmia."""
+    return (p_waves_outnumber_qrs(m) or bool(m.blocked_premature_beats)
+            or isinstance(sinoatrial_block(m), Statement) or isinstance(sinus_pause(m), Statement))
+
+
 def sinus_rhythm(m: Measurements) -> Outcome:
-    """Sinus beats at a normal sinus rate without sinus arrhythmia; where dropped beats make the RR
-    vary (non-conducted P waves), the RR range says nothing about the sinus node."""
-    regular = [] if p_waves_outnumber_qrs(m) else [_rr_range(m, "<=")]
+    """Sinus beats at a normal sinus rate without sinus arrhythmia; where dropped beats or a pause
+    make the RR vary, the RR range says nothing about the sinus rhythm."""
+    regular = [] if _pause_explained(m) else [_rr_range(m, "<=")]
     return statement("SR", [sinus_origin(m),
                             sinus_rate(m, ">=", t.BRADYCARDIA_BELOW_BPM),
                             sinus_rate(m, "<=", t.TACHYCARDIA_ABOVE_BPM),
@@ -95,9 +141,9 @@ def sinus_tachycardia(m: Measurements) -> Outcome:
 
 
 def sinus_arrhythmia(m: Measurements) -> Outcome:
-    """Sinus beats whose RR varies widely, unless dropped beats or blocked premature atrial beats
-    (non-conducted P waves) explain it."""
-    if p_waves_outnumber_qrs(m) or m.blocked_premature_beats:
+    """Sinus beats whose RR varies widely, unless dropped beats, blocked premature atrial beats or
+    a pause of the sinus node explain it."""
+    if _pause_explained(m):
         return None
     return statement("SARRH", [sinus_origin(m), _rr_range(m, ">")])
 
@@ -171,6 +217,6 @@ def atrial_premature_complexes(m: Measurements) -> Outcome:
     return statement("PAC", [conducted])
 
 
-RULES = (sinus_rhythm, sinus_bradycardia, sinus_tachycardia, sinus_arrhythmia, atrial_fibrillation,
-         atrial_flutter, supraventricular_tachycardia, pacemaker, ventricular_premature_complexes,
-         atrial_premature_complexes, bigeminy)
+RULES = (sinus_rhythm, sinus_bradycardia, sinus_tachycardia, sinus_arrhythmia, sinoatrial_block, sinus_pause,
+         atrial_fibrillation, atrial_flutter, supraventricular_tachycardia, pacemaker,
+         ventricular_premature_complexes, atrial_premature_complexes, bigeminy)

@@ -5,7 +5,7 @@ Where one P wave in every few is not conducted, the RR intervals fall into group
 pause, and each pause holds the blocked P wave one P-P cycle before the P wave of the beat that
 ends the pause. That beat follows a rest, so its PR is the shortest and the same after every
 pause, even in Wenckebach block where the other PRs lengthen beat by beat. So the beats that end
-a pause (an RR at least ``PAUSE_RATIO`` times the median of the shorter half of the RRs) are
+a pause (``ecg.pauses``: an RR at least 1.25 times the median of the shorter half of the RRs) are
 averaged (median) into a post-pause beat, whose P wave is delineated; the signal before each of
 those beats, aligned on its R peak, is averaged the same way, and the post-pause P wave (with
 ``ecg.blocked_p``'s flanks and smoothed first differences) is slid over it from the end of the
@@ -40,8 +40,8 @@ import numpy as np
 from ecg.beats import Beats
 from ecg.blocked_p import PWaveMatch, best_match, median_window, p_pattern, slope
 from ecg.delineate import Fiducials, delineate
+from ecg.pauses import pauses
 
-PAUSE_RATIO = 1.25          # an RR this many times the median of the shorter RRs is a pause
 MIN_PP_S = 0.3              # the blocked P wave starts at least this long before the next one
 AFTER_QRS_S = 0.04          # ... and this long after the previous QRS ends
 PP_TOLERANCE_S = 0.04       # the P wave before the pause lies within this of one P-P before it
@@ -57,19 +57,6 @@ class DroppedPWave:
     pr_shortening_ms: float | None   # PR of the beat before a pause minus PR of the beat after it
     post_pause_beat: np.ndarray      # (leads, samples) median of the beats that end the pauses
     post_pause_fiducials: Fiducials  # its delineation: a P wave at the one PR that recurs
-
-
-def pauses(beats: Beats) -> np.ndarray:
-    """Indices i of the RRs from beat i to beat i + 1, both normal dominant beats, that are pauses;
-    empty with fewer than three such RRs."""
-    normal = beats.dominant & (beats.kinds == "N")
-    rr = np.diff(beats.r_peaks).astype(float)
-    both = normal[:-1] & normal[1:]
-    if int(both.sum()) < 3:
-        return np.array([], dtype=int)
-    judged = rr[both]
-    shorter = judged[judged <= np.median(judged)]
-    return np.flatnonzero(both & (rr >= PAUSE_RATIO * float(np.median(shorter))))
 
 
 def dropped_p_waves(signal: np.ndarray, beats: Beats, fs: float) -> DroppedPWave | None:

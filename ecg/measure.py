@@ -20,6 +20,7 @@ from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
+from ecg.pauses import read_pauses
 from ecg.preprocess import bandpass, fill_gaps, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
@@ -84,6 +85,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     read_atrial_rate(result, signal, list(record.leads), beats, template, fiducials, rr_samples, fs)
     read_blocked_pacs(result, signal, beats, template, fiducials, fs)
+    read_pauses(result, beats, fs)
     _waves(result, template, list(record.leads), fiducials, fs)
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 

@@ -88,6 +88,9 @@ class Measurements:
     pr_shortening_after_pause_ms: float | None = None  # PR before a pause minus PR after it (ecg.dropped_beats)
     blocked_pac_correlation: float | None = None  # an early P wave before the pauses (ecg.blocked_pac)
     blocked_premature_beats: int | None = None  # pauses it explains: non-conducted premature atrial beats
+    longest_pause_ms: float | None = None  # longest RR between two normal beats (ecg.pauses)
+    pause_sinus_cycles: float | None = None  # ... over the sinus cycle (median of the shorter RRs)
+    sinus_rr_spread: float | None = None  # range of the other RRs between normal beats over that cycle
     fiducials_ms: dict[str, float | None] = field(default_factory=dict)
     per_lead: dict[str, LeadMeasurements] = field(default_factory=dict)
     beats: list[Beat] = field(default_factory=list)

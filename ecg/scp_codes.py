@@ -2,13 +2,14 @@
 
 Codes are PTB-XL SCP-ECG statement codes where PTB-XL has one (SR, AFIB, 1AVB, CLBBB, LVOLT,
 STE_, IMI, ...); the axis codes follow PTB-XL's heart_axis column (MID, LAD, RAD); EAD, the
-types of second-degree AV block (2AVB_2TO1, AVB_HIGH_GRADE, 2AVB_MOBITZ1, 2AVB_MOBITZ2) and the
-numeric-range codes (RR_ABOVE, QTC_WITHIN, ...) are this project's. Names are the exact attribute
-strings of ECG-QA (answers.csv of its PTB-XL version, lower-cased from its MIMIC-IV-ECG version for
-2AVB, 2AVB_2TO1, AVB_HIGH_GRADE, 2AVB_MOBITZ1, 3AVB, WPW and RVH, which the PTB-XL version does not
-ask about; ECG-QA has no string for Mobitz II: ``NAMED_BY_THE_PROJECT``) so answers can be matched
-to its options; ``aliases`` are other ECG-QA strings the same finding answers. ``knowledge_base()``
-lists everything with its thresholds and sources, for the retrieval index.
+types of second-degree AV block (2AVB_2TO1, AVB_HIGH_GRADE, 2AVB_MOBITZ1, 2AVB_MOBITZ2), the sinus
+pauses (SPAUSE, SAB2) and the numeric-range codes (RR_ABOVE, QTC_WITHIN, ...) are this project's.
+Names are the exact attribute strings of ECG-QA (answers.csv of its PTB-XL version, lower-cased
+from its MIMIC-IV-ECG version for 2AVB, 2AVB_2TO1, AVB_HIGH_GRADE, 2AVB_MOBITZ1, 3AVB, SAB2,
+SPAUSE, WPW and RVH, which the PTB-XL version does not ask about; ECG-QA has no string for Mobitz
+II: ``NAMED_BY_THE_PROJECT``) so answers can be matched to its options; ``aliases`` are other
+ECG-QA strings the same finding answers. ``knowledge_base()`` lists everything with its
+thresholds and sources, for the retrieval index.
 """
 
 from __future__ import annotations
@@ -97,9 +98,26 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         "SARRH", "sinus arrhythmia", "rhythm",
         f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "
         f"{t.RR_RANGE_OUTLIERS_DROPPED.value:g} most extreme at each end dropped) above "
-        f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms, unless P waves outnumber the QRS complexes "
-        "(dropped beats or blocked premature atrial beats make the RR vary)",
+        f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms, unless dropped beats, blocked premature atrial "
+        "beats, a sinus pause or sinoatrial block make the RR vary",
         (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS, t.RR_RANGE_OUTLIERS_DROPPED)),
+    StatementDefinition(
+        "SAB2", "second-degree sa block type ii", "rhythm",
+        f"{_SINUS_TEXT}, the other RRs within {t.SA_BLOCK_MAX_RR_SPREAD.value:g} sinus cycles (median of "
+        f"the shorter half of the RRs) of each other, and a pause between two normal beats of "
+        f"{t.SA_BLOCK_MIN_CYCLES.value:g}-{t.SA_BLOCK_MAX_CYCLES.value:g} sinus cycles with no P wave found in "
+        f"it (neither the non-conducted P wave of AV block nor a blocked premature atrial beat correlating "
+        f"{t.NO_P_WAVE_MAX_CORRELATION.value:g} or more): one sinus impulse did not leave the node",
+        (*_SINUS, t.SA_BLOCK_MIN_CYCLES, t.SA_BLOCK_MAX_CYCLES, t.SA_BLOCK_MAX_RR_SPREAD,
+         t.NO_P_WAVE_MAX_CORRELATION, t.SINUS_PAUSE_MIN_CYCLES)),
+    StatementDefinition(
+        "SPAUSE", "sinus pause", "rhythm",
+        f"{_SINUS_TEXT}, and a pause between two normal beats of at least "
+        f"{t.SINUS_PAUSE_MIN_MS.value:g} ms and {t.SINUS_PAUSE_MIN_CYCLES.value:g} sinus cycles, other than "
+        f"two cycles (that is sinoatrial block type II), with no P wave found in it (correlations below "
+        f"{t.NO_P_WAVE_MAX_CORRELATION.value:g})",
+        (*_SINUS, t.SINUS_PAUSE_MIN_MS, t.SINUS_PAUSE_MIN_CYCLES, t.SA_BLOCK_MIN_CYCLES, t.SA_BLOCK_MAX_CYCLES,
+         t.NO_P_WAVE_MAX_CORRELATION)),
     StatementDefinition(
         "AFIB", "atrial fibrillation", "rhythm",
         f"NN irregularity (RMSSD of successive NN intervals / mean NN, ectopic beats excluded) at least "

@@ -126,6 +126,32 @@ DROPPED_P_MIN_CORRELATION = Threshold(
     "at or above which the pauses hold non-conducted P waves (second-degree AV block with dropped "
     "beats); LUDB (no second-degree block) at most 0.54, the PTB-XL subset at most 0.62, synthetic "
     "Mobitz I and II block at least 0.74, clean or with 50 uV of noise")
+SINUS_PAUSE_MIN_MS = Threshold(
+    "sinus_pause_min_ms", 2000.0, "ms", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "an RR between two sinus beats, with no P wave in it, at least this long is a sinus pause (the "
+    "guideline's sinus arrest is over 3 s; 2 s is the usual alarm limit of ECG monitors)")
+SINUS_PAUSE_MIN_CYCLES = Threshold(
+    "sinus_pause_min_cycles", 1.5, "ratio", PROJECT_CHOICE,
+    "the pause over the sinus cycle (median of the shorter half of the RRs) at or above which a long "
+    "RR is a pause rather than a slow sinus beat (LUDB's sinus arrhythmias reach 1.5)")
+SA_BLOCK_MIN_CYCLES = Threshold(
+    "sa_block_min_cycles", 1.9, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "a pause without a P wave from this to sa_block_max_cycles times the sinus cycle (two cycles, within "
+    "the sinus rhythm's own variation) is second-degree sinoatrial exit block type II: one sinus "
+    "impulse did not leave the node")
+SA_BLOCK_MAX_CYCLES = Threshold(
+    "sa_block_max_cycles", 2.1, "ratio", f"{PROJECT_CHOICE}; definition from {KUSUMOTO_2018}",
+    "upper limit of the pause of sinoatrial block type II, in sinus cycles")
+NO_P_WAVE_MAX_CORRELATION = Threshold(
+    "no_p_wave_max_correlation", 0.5, "correlation", PROJECT_CHOICE,
+    "a pause holds no P wave where neither the non-conducted P wave of AV block (dropped_p_correlation) "
+    "nor an early one (blocked_pac_correlation) reaches this; synthetic pauses of the sinus node read at "
+    "most 0.31 at two cycles and more, a PTB-XL subset pause with a P-like wave 0.70")
+SA_BLOCK_MAX_RR_SPREAD = Threshold(
+    "sa_block_max_rr_spread", 0.2, "ratio", PROJECT_CHOICE,
+    "longest minus shortest RR outside the pauses, over the sinus cycle, at or below which the sinus "
+    "rhythm is regular enough for a pause of two cycles to be a whole multiple of it (sinoatrial "
+    "block) rather than a long RR of an irregular rhythm")
 BLOCKED_PAC_MIN_CORRELATION = Threshold(
     "blocked_pac_min_correlation", 0.75, "correlation", PROJECT_CHOICE,
     "correlation (smoothed first differences, all leads, either polarity) of the P wave with what the "

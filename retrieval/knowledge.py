@@ -31,6 +31,9 @@ MEANINGS: dict[str, str] = {
     "SBRAD": "sinus rhythm with a slow heart rate",
     "STACH": "sinus rhythm with a fast heart rate",
     "SARRH": "sinus rhythm whose rate varies from beat to beat, usually with breathing",
+    "SAB2": "sinoatrial exit block: a sinus impulse fails to leave the node, so a P wave and its QRS "
+            "are missing and the pause is exactly two sinus cycles",
+    "SPAUSE": "the sinus node falls silent for a while: a long pause with no P wave, as in sick sinus syndrome",
     "AFIB": "chaotic atrial activity without P waves and an irregularly irregular ventricular rhythm",
     "AFLT": "a re-entrant atrial rhythm with regular sawtooth flutter waves",
     "SVTAC": "a fast narrow-complex rhythm arising above the ventricles, without sinus P waves",

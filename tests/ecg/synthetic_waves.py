@@ -201,3 +201,15 @@ def blocked_pac_record(sinus_bpm: float = 75.0, coupling: float = 0.5, every: in
     shift = onsets[0] / fs - qrs_onsets[0]
     return (qrst + p_waves(np.array(sinus) + shift, qrst.shape[1], fs)
             + p_waves(np.array(premature) + shift, qrst.shape[1], fs, amplitude_mv=premature_mv))
+
+
+def sinus_pause_record(sinus_bpm: float = 60.0, pause_cycles: float = 2.0, after: int = 4,
+                       fs: float = 500.0, seed: int = 0) -> np.ndarray:
+    """A (12, samples) sinus-rhythm ECG in mV at ``sinus_bpm`` whose ``after``-th RR is
+    ``pause_cycles`` sinus cycles long with no P wave in it: sinoatrial block at whole numbers of
+    cycles, a sinus pause otherwise."""
+    pp = 60.0 / sinus_bpm
+    rr = [pp] * int(10.5 / pp)
+    rr[after] = pause_cycles * pp
+    signal, _ = synthetic_record(fs, rr_s=rr[:int(10.5 / pp) - int(pause_cycles)], seed=seed)
+    return signal

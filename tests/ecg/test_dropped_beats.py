@@ -13,10 +13,11 @@ from scipy.signal import resample_poly
 
 from ecg.beats import find_beats
 from ecg.criteria import evaluate
-from ecg.dropped_beats import PAUSE_RATIO, dropped_p_waves, pauses
+from ecg.dropped_beats import dropped_p_waves
 from ecg.io import read_ecg
 from ecg.measure import measure
 from ecg.measurements import Measurements
+from ecg.pauses import PAUSE_RATIO, pauses
 from ecg.record import make_record
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import DROPPED_P_MIN_CORRELATION
