@@ -78,8 +78,8 @@ def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Crit
 
 
 def _pause_without_p_wave(m: Measurements) -> bool:
-    """Whether the longest pause is one (SINUS_PAUSE_MIN_CYCLES) and nothing in it explains it: no
-    non-conducted P wave of AV block, no blocked premature atrial beat."""
+    """Whether the longest RR is a pause (at least SINUS_PAUSE_MIN_CYCLES) that nothing in it
+    explains: no non-conducted P wave of AV block, no blocked premature atrial beat."""
     return (m.pause_sinus_cycles is not None and m.pause_sinus_cycles >= t.SINUS_PAUSE_MIN_CYCLES.value
             and not p_waves_outnumber_qrs(m) and not m.blocked_premature_beats)
 
