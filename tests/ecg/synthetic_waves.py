@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, resample_poly, sosfiltfilt
 
 LEADS = ("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")
 # Per-lead gains of each wave (a frontal axis near +60 degrees, R progression across V1-V6).
@@ -24,6 +24,17 @@ class WaveTimes:
     p_duration: float = 0.10
     qrs: float = 0.09
     qt: float = 0.40
+
+
+# Lead II alone at Holter rates (250, 360 Hz) and at 1000 Hz: (fs, resampling up, down) from 500 Hz.
+LEAD_II_RATES = ((250.0, (1, 2)), (360.0, (18, 25)), (1000.0, (2, 1)))
+
+
+def lead_ii_resampled(signal: np.ndarray) -> list[tuple[float, np.ndarray]]:
+    """Lead II of a 500 Hz (12, samples) synthetic ECG as a (1, samples) record at each of
+    LEAD_II_RATES, with its sampling rate."""
+    lead_ii = signal[[LEADS.index("II")]]
+    return [(fs, resample_poly(lead_ii, up, down, axis=-1)) for fs, (up, down) in LEAD_II_RATES]
 
 
 def hann_pulse(n: int) -> np.ndarray:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.signal import resample_poly
 
 from ecg.criteria import evaluate
 from ecg.io import read_ecg
@@ -17,7 +16,8 @@ from ecg.measure import measure
 from ecg.measurements import Measurements
 from ecg.record import make_record
 from tests.ecg.built_measurements import normal, sinus_beats
-from tests.ecg.synthetic_waves import LEADS, blocked_pac_record, dropped_beat_record, synthetic_record
+from tests.ecg.synthetic_waves import (LEADS, blocked_pac_record, dropped_beat_record, lead_ii_resampled,
+                                       synthetic_record)
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 
@@ -46,9 +46,8 @@ def test_blocked_pacs_are_found_under_noise_and_on_one_lead_at_holter_rates():
     signal = blocked_pac_record(75.0, 0.5, 3)
     noisy = signal + np.random.default_rng(5).normal(0.0, 0.05, signal.shape)
     assert "PAC" in _codes(_measure(noisy))
-    lead_ii = signal[[LEADS.index("II")]]
-    for fs, (up, down) in ((250.0, (1, 2)), (360.0, (18, 25)), (1000.0, (2, 1))):
-        m = _measure(resample_poly(lead_ii, up, down, axis=-1), fs=fs, leads=["II"])
+    for fs, lead_ii in lead_ii_resampled(signal):
+        m = _measure(lead_ii, fs=fs, leads=["II"])
         assert m.blocked_premature_beats >= 2 and {"SR", "PAC"} <= _codes(m), fs
 
 
