@@ -173,10 +173,11 @@ def _searched_max(scores: np.ndarray) -> str:
 
 
 def _grid(label: str, rows: dict[str, Callable[[float, int], np.ndarray]], atrial_rates: tuple[float, ...],
-          code: str, periodicity: Callable[[Measurements], float | None], noise_mv: float) -> tuple[int, int]:
+          code: str, periodicity: Callable[[Measurements], float | None], noise_mv: float,
+          with_sinus: bool = True) -> tuple[int, int]:
     """One table row per ``rows`` entry (its ECG at an atrial rate and seed), one column per atrial
-    rate; each cell: atrial rate read (``periodicity``) and ``code`` where stated, per seed. Returns
-    how many ECGs got ``code`` and how many there were."""
+    rate; each cell: atrial rate read (``periodicity``), ``code`` where stated and, ``with_sinus``,
+    the sinus statement, per seed. Returns how many ECGs got ``code`` and how many there were."""
     print(f"| {label} | " + " | ".join(f"P {r:.0f}/min" for r in atrial_rates) + " |")
     print("|---|" + "---|" * len(atrial_rates))
     stated = total = 0
@@ -188,7 +189,7 @@ def _grid(label: str, rows: dict[str, Callable[[float, int], np.ndarray]], atria
                 m = _synthetic(build(atrial, seed), noise_mv, seed)
                 block = _block(m, code) == PRESENT
                 stated, total = stated + block, total + 1
-                extra = f" {_rhythm(m)}" if "AVB" in code and code != "3AVB" else ""
+                extra = f" {_rhythm(m)}" if with_sinus else ""
                 runs.append(f"{_value(m.atrial_rate_bpm, '.0f')} ({_value(periodicity(m), '.2f')})"
                             f"{' ' + code if block else ''}{extra}")
             cells.append(", ".join(runs))
@@ -200,7 +201,8 @@ def synthetic_block_table(noise_mv: float) -> None:
     print(f"\nComplete AV block, {noise_mv * 1000:.0f} uV of white noise:\n")
     rows = {name: (lambda atrial, seed, v=ventricular, w=wide: dissociated_record(atrial, v, w, seed=seed))
             for name, (ventricular, wide) in ESCAPES.items()}
-    stated, total = _grid("escape rhythm", rows, ATRIAL_BPM, "3AVB", lambda m: m.dissociated_p_periodicity, noise_mv)
+    stated, total = _grid("escape rhythm", rows, ATRIAL_BPM, "3AVB", lambda m: m.dissociated_p_periodicity, noise_mv,
+                          with_sinus=False)
     print(f"\nThird-degree AV block stated on {stated} of {total} (cell: atrial rate (periodicity) per seed).")
 
 
