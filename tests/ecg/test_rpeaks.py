@@ -49,6 +49,24 @@ def test_noise_wander_and_mains_do_not_add_or_lose_beats():
     assert _matches(detect_rpeaks(disturbed, 500.0), onsets, 50) == (len(onsets), 0)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 5])
+def test_noise_in_a_long_pause_is_not_a_beat(seed):
+    """Seeds on which search-back took a noise peak in the 3 s pause for a beat before the gap's
+    own noise level was asked."""
+    signal, onsets = synthetic_record(rr_s=[1.2] * 4 + [3.0] + [1.2] * 3, seed=seed)
+    noisy = signal + np.random.default_rng(seed).normal(0.0, 0.08, signal.shape)
+    assert _matches(detect_rpeaks(noisy, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_search_back_finds_a_small_beat_in_a_noisy_gap(seed):
+    signal, onsets = synthetic_record(rr_s=[1.0] * 11, seed=seed)
+    signal = signal.astype(float)
+    signal[:, onsets[5] - 100:onsets[5] + 300] *= 0.35  # below the first pass's threshold
+    noisy = signal + np.random.default_rng(seed).normal(0.0, 0.05, signal.shape)
+    assert _matches(detect_rpeaks(noisy, 500.0), onsets, 50) == (len(onsets), 0)
+
+
 def test_one_flat_lead_does_not_hide_the_others():
     signal, onsets = synthetic_record()
     signal = signal.astype(float)
