@@ -9,14 +9,12 @@ import pytest
 
 from ecg.atrial import atrial_activity, outside_qrs
 from ecg.beats import find_beats, median_beat
-from ecg.criteria import evaluate
 from ecg.delineate import delineate
 from ecg.io import read_ecg
 from ecg.measure import measure
-from ecg.measurements import Measurements
-from ecg.record import make_record
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import ATRIAL_PERIODIC_MIN_CORRELATION
+from tests.ecg.measured import measure_signal, stated_codes
 from tests.ecg.synthetic_waves import (LEADS, WaveTimes, fibrillation_waves, flutter_record, lead_ii_resampled,
                                        synthetic_record)
 
@@ -26,14 +24,6 @@ RHYTHMS_OF_P_WAVES = {"AFIB", "SR", "SARRH", "SBRAD", "STACH"}
 VARIABLE = (4, 3, 4, 4, 5, 3, 4, 3, 4, 5, 4, 3, 4)
 
 
-def _measure(signal: np.ndarray, fs: float = 500.0, leads=LEADS) -> Measurements:
-    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
-
-
-def _codes(m: Measurements) -> set[str]:
-    return {s.code for s in evaluate(m)}
-
-
 @pytest.mark.parametrize("rate, ratios", [
     (260.0, VARIABLE), (280.0, VARIABLE), (340.0, VARIABLE),
     (260.0, (2,) * 20), (300.0, (2,) * 20), (340.0, (2,) * 20),
@@ -41,12 +31,12 @@ def _codes(m: Measurements) -> set[str]:
 def test_flutter_waves_give_the_atrial_rate_and_no_p_waves(rate, ratios):
     """Variable and fixed (2:1, 3:1, 4:1) conduction: F waves keep a fixed time to each QRS.
     The rate runs up to 6 % off where T waves share the signal (benchmarks/atrial.py)."""
-    m = _measure(flutter_record(rate, ratios))
+    m = measure_signal(flutter_record(rate, ratios))
     assert m.atrial_rate_bpm == pytest.approx(rate, rel=0.07)
     assert m.atrial_periodicity >= PERIODIC
     assert m.p_wave_present_share == 0.0 and m.p_duration_ms is None and m.pr_interval_ms is None
     assert "regular atrial waves" in m.notes["pr_interval_ms"]
-    found = _codes(m)
+    found = stated_codes(m)
     assert "AFLT" in found and not found & RHYTHMS_OF_P_WAVES
 
 
@@ -55,18 +45,18 @@ def test_flutter_is_measured_on_one_lead_at_holter_rates():
     at 2:1 (0.69) and 280/min with variable conduction (0.70) fall just short."""
     signal = flutter_record(260.0, (2,) * 20)
     for fs, lead_ii in lead_ii_resampled(signal):
-        m = _measure(lead_ii, fs=fs, leads=["II"])
+        m = measure_signal(lead_ii, fs=fs, leads=["II"])
         assert m.atrial_rate_bpm == pytest.approx(260.0, rel=0.03), fs
-        assert "AFLT" in _codes(m), fs
+        assert "AFLT" in stated_codes(m), fs
 
 
 def test_fibrillatory_waves_are_not_regular():
     rng = np.random.default_rng(7)
     signal, _ = synthetic_record(rr_s=list(rng.uniform(0.45, 1.1, 14)), with_p=False)
-    m = _measure(signal + fibrillation_waves(signal.shape[1], 500.0))
+    m = measure_signal(signal + fibrillation_waves(signal.shape[1], 500.0))
     assert m.atrial_periodicity < PERIODIC
     assert m.atrial_rate_bpm is None and "atrial fibrillation" in m.notes["atrial_rate_bpm"]
-    found = _codes(m)
+    found = stated_codes(m)
     assert "AFIB" in found and "AFLT" not in found
 
 
@@ -75,9 +65,9 @@ def test_sinus_rhythm_keeps_its_p_waves_and_rate(rr_s, qt_s):
     """Noise-free synthetic beats repeat exactly, so their periodicity can pass the threshold at
     fast rates (0.77 at 100/min); the lag must then also fit the ventricular rate, and it does not."""
     signal, _ = synthetic_record(rr_s=[rr_s] * int(9 / rr_s), times=WaveTimes(qt=qt_s))
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.p_wave_present_share == 1.0 and m.atrial_rate_bpm == pytest.approx(m.heart_rate_bpm)
-    assert "AFLT" not in _codes(m)
+    assert "AFLT" not in stated_codes(m)
 
 
 def _beats_and_fiducials(signal: np.ndarray, fs: float = 500.0):
@@ -90,8 +80,8 @@ def test_sinus_tachycardia_is_not_read_as_flutter():
     """At 150/min the P and T waves repeat at a lag of 172 ms (349/min, periodicity 0.82); a regular
     rhythm's atrial cycle is read only at whole fractions of its RR."""
     signal, _ = synthetic_record(rr_s=[0.4] * 22, times=WaveTimes(qt=0.28))
-    m = _measure(signal)
-    assert "AFLT" not in _codes(m)
+    m = measure_signal(signal)
+    assert "AFLT" not in stated_codes(m)
     assert m.atrial_periodicity is None and "whole multiple" in m.notes["atrial_periodicity"]
 
 
@@ -121,10 +111,10 @@ def test_ludb_flutter_record():
     """LUDB 52 (typical flutter, variable conduction): F waves about 222 ms apart."""
     m = measure(read_ecg(LUDB / "52.hea"))
     assert m.atrial_rate_bpm == pytest.approx(270.0, abs=10)
-    found = _codes(m)
+    found = stated_codes(m)
     assert "AFLT" in found and not found & RHYTHMS_OF_P_WAVES
 
 
 @pytest.mark.parametrize("record", ["2", "44", "62"])
 def test_ludb_records_without_flutter(record):
-    assert "AFLT" not in _codes(measure(read_ecg(LUDB / f"{record}.hea")))
+    assert "AFLT" not in stated_codes(measure(read_ecg(LUDB / f"{record}.hea")))

@@ -13,7 +13,8 @@ from ecg.io import read_ecg
 from ecg.measure import measure
 from ecg.pacing import SPIKE_HALF_WIDTH_S
 from ecg.record import make_record
-from tests.ecg.synthetic_waves import LEADS, WaveTimes, synthetic_record
+from tests.ecg.measured import measure_signal
+from tests.ecg.synthetic_waves import WaveTimes, synthetic_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 # The QRS boundaries are calibrated towards LUDB's earliest-onset/latest-offset rule, which
@@ -21,15 +22,11 @@ LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 QRS_WIDENING_MS = 1000 * (D.QRS_ONSET_SHIFT_S + D.QRS_OFFSET_SHIFT_S) + 14
 
 
-def _measure(signal: np.ndarray, fs: float = 500.0, leads=LEADS):
-    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
-
-
 @pytest.mark.parametrize("times", [WaveTimes(), WaveTimes(pr=0.22, p_duration=0.12, qrs=0.12, qt=0.46),
                                    WaveTimes(pr=0.13, p_duration=0.08, qrs=0.08, qt=0.36)])
 def test_known_intervals_are_measured(times):
     signal, _ = synthetic_record(times=times)
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.qrs_duration_ms == pytest.approx(1000 * times.qrs + QRS_WIDENING_MS, abs=12)
     assert m.pr_interval_ms == pytest.approx(1000 * times.pr, abs=20)
     assert m.p_duration_ms == pytest.approx(1000 * times.p_duration, abs=25)
@@ -39,7 +36,7 @@ def test_known_intervals_are_measured(times):
 def test_intervals_follow_the_true_ones_monotonically():
     short, _ = synthetic_record(times=WaveTimes(pr=0.14, qrs=0.08, qt=0.36))
     long, _ = synthetic_record(times=WaveTimes(pr=0.24, qrs=0.13, qt=0.48))
-    a, b = _measure(short), _measure(long)
+    a, b = measure_signal(short), measure_signal(long)
     assert b.pr_interval_ms - a.pr_interval_ms == pytest.approx(100, abs=15)
     assert b.qrs_duration_ms - a.qrs_duration_ms == pytest.approx(50, abs=15)
     assert b.qt_interval_ms - a.qt_interval_ms == pytest.approx(120, abs=25)
@@ -47,7 +44,7 @@ def test_intervals_follow_the_true_ones_monotonically():
 
 def test_fiducials_are_ordered_and_relative_to_r():
     signal, _ = synthetic_record()
-    f = _measure(signal).fiducials_ms
+    f = measure_signal(signal).fiducials_ms
     order = ["p_onset", "p_offset", "qrs_onset", "qrs_offset", "t_peak", "t_offset"]
     values = [f[name] for name in order]
     assert values == sorted(values)
@@ -85,11 +82,11 @@ def test_a_wave_after_the_t_wave_does_not_move_its_end():
 
 def test_a_paced_qrs_starts_where_its_pacing_pulse_ends():
     signal, onsets = synthetic_record()
-    unpaced = _measure(signal)
+    unpaced = measure_signal(signal)
     signal = signal.copy()
     spikes = onsets - 10  # 20 ms before each QRS
     signal[:, spikes] += 3.0
-    m = _measure(signal)
+    m = measure_signal(signal)
     lag_ms = np.median([2.0 * spike - beat.r_peak_ms for spike, beat in zip(spikes, m.beats)])
     assert m.fiducials_ms["qrs_onset"] == pytest.approx(lag_ms + 1000 * SPIKE_HALF_WIDTH_S, abs=2)
     assert m.fiducials_ms["qrs_offset"] == pytest.approx(unpaced.fiducials_ms["qrs_offset"], abs=6)

@@ -9,29 +9,20 @@ import numpy as np
 import pytest
 
 from ecg.beats import find_beats, median_beat
-from ecg.criteria import PRESENT, UNDETERMINED, evaluate, evaluate_all
+from ecg.criteria import PRESENT, UNDETERMINED, evaluate_all
 from ecg.delineate import delineate
 from ecg.dissociation import beat_locked, cancel_qrst, dissociated_p_waves, shortest_peak
 from ecg.io import read_ecg
 from ecg.measure import measure
-from ecg.measurements import Measurements
-from ecg.record import make_record
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import DISSOCIATED_P_MIN_CORRELATION
+from tests.ecg.measured import measure_signal, stated_codes
 from tests.ecg.synthetic_waves import (LEADS, dissociated_record, fibrillation_waves, flutter_record, lead_ii_resampled,
                                        p_waves, synthetic_record)
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 INDEPENDENT = DISSOCIATED_P_MIN_CORRELATION.value
 SINUS_RHYTHMS = {"SR", "SBRAD", "STACH", "SARRH", "AFIB", "AFLT"}
-
-
-def _measure(signal: np.ndarray, fs: float = 500.0, leads=LEADS) -> Measurements:
-    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
-
-
-def _codes(m: Measurements) -> set[str]:
-    return {s.code for s in evaluate(m)}
 
 
 def _analysed(signal: np.ndarray, fs: float = 500.0):
@@ -46,57 +37,57 @@ def _analysed(signal: np.ndarray, fs: float = 500.0):
     (140.0, 55.0, False)])
 def test_complete_av_block_gives_the_atrial_rate(atrial, ventricular, wide):
     """P waves at their own rate beside a narrow (junctional) or wide (ventricular) escape rhythm."""
-    m = _measure(dissociated_record(atrial, ventricular, wide))
+    m = measure_signal(dissociated_record(atrial, ventricular, wide))
     assert m.atrial_rate_bpm == pytest.approx(atrial, rel=0.03)
     assert m.dissociated_p_periodicity >= INDEPENDENT
     assert "independent of the QRS" in m.notes["atrial_rate_bpm"]
     assert m.p_duration_ms is None and m.pr_interval_ms is None
-    found = _codes(m)
+    found = stated_codes(m)
     assert "3AVB" in found and not found & (SINUS_RHYTHMS | {"2AVB", "1AVB"})
 
 
 def test_complete_av_block_is_measured_on_one_lead_at_holter_rates():
     signal = dissociated_record(70.0, 40.0)
     for fs, lead_ii in lead_ii_resampled(signal):
-        m = _measure(lead_ii, fs=fs, leads=["II"])
+        m = measure_signal(lead_ii, fs=fs, leads=["II"])
         assert m.atrial_rate_bpm == pytest.approx(70.0, rel=0.03), fs
-        assert "3AVB" in _codes(m), fs
+        assert "3AVB" in stated_codes(m), fs
 
 
 def test_a_p_p_cycle_near_a_fraction_of_the_rr_is_read_at_twice_its_length():
     """140/min beside 45/min: the P-P cycle (429 ms) lies 3.6 % from RR / 3, where what the
     cancellation leaves of the beats repeats too; the train is read at two cycles (70/min), still
     more P waves than QRS complexes."""
-    m = _measure(dissociated_record(140.0, 45.0))
+    m = measure_signal(dissociated_record(140.0, 45.0))
     assert m.atrial_rate_bpm == pytest.approx(70.0, rel=0.03)
-    assert "3AVB" in _codes(m)
+    assert "3AVB" in stated_codes(m)
 
 
 @pytest.mark.parametrize("rate", [40.0, 60.0, 80.0])
 def test_a_regular_rhythm_without_p_waves_has_no_atrial_rate(rate):
     signal, _ = synthetic_record(rr_s=[60.0 / rate] * int(rate / 6 + 2), with_p=False)
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.dissociated_p_periodicity < INDEPENDENT
-    assert m.atrial_rate_bpm is None and "3AVB" not in _codes(m)
+    assert m.atrial_rate_bpm is None and "3AVB" not in stated_codes(m)
 
 
 def test_regular_ventricles_with_fibrillatory_waves_have_no_atrial_rate():
     signal, _ = synthetic_record(rr_s=[1.0] * 10, with_p=False)
-    m = _measure(signal + fibrillation_waves(signal.shape[1], 500.0))
+    m = measure_signal(signal + fibrillation_waves(signal.shape[1], 500.0))
     assert m.dissociated_p_periodicity < INDEPENDENT and m.atrial_rate_bpm is None
 
 
 def test_a_cycle_slower_than_the_beats_is_no_atrial_rate():
     """Flutter at 300/min with fixed 4:1 conduction, just under the flutter threshold (0.66): its F
     waves cancel with the QRS-T, and what is left repeats at 60/min, slower than the 75 beats."""
-    m = _measure(flutter_record(300.0, (4,) * 12))
+    m = measure_signal(flutter_record(300.0, (4,) * 12))
     assert m.dissociated_p_periodicity >= INDEPENDENT and m.atrial_rate_bpm is None
-    assert "not read as P waves" in m.notes["atrial_rate_bpm"] and "3AVB" not in _codes(m)
+    assert "not read as P waves" in m.notes["atrial_rate_bpm"] and "3AVB" not in stated_codes(m)
 
 
 def test_p_waves_before_the_beats_are_not_searched_apart_from_them():
     signal, _ = synthetic_record()
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.atrial_rate_bpm == pytest.approx(m.heart_rate_bpm)
     assert m.dissociated_p_periodicity is None and "not sought" in m.notes["dissociated_p_periodicity"]
 

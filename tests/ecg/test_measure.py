@@ -13,9 +13,9 @@ from scipy.signal import resample_poly
 from ecg.io import read_ecg
 from ecg.measure import measure
 from ecg.measurements import Measurements
-from ecg.record import make_record
 from tests.conftest import synthetic_12lead
-from tests.ecg.synthetic_waves import LEADS, synthetic_record
+from tests.ecg.measured import measure_signal
+from tests.ecg.synthetic_waves import synthetic_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 DESIGN_KEYS = ("heart_rate_bpm", "rr_ms", "p_duration_ms", "pr_interval_ms", "qrs_duration_ms",
@@ -23,14 +23,10 @@ DESIGN_KEYS = ("heart_rate_bpm", "rr_ms", "p_duration_ms", "pr_interval_ms", "qr
                "t_axis_deg", "notes", "per_lead", "beats", "statements")
 
 
-def _measure(signal, fs=500.0, leads=LEADS) -> Measurements:
-    return measure(make_record(signal, fs, list(leads), source="synthetic", format="npy"))
-
-
 @pytest.fixture(scope="module")
 def regular() -> Measurements:
     signal, _ = synthetic_record()
-    return _measure(signal)
+    return measure_signal(signal)
 
 
 def test_json_has_the_public_keys_and_no_nan(regular):
@@ -73,14 +69,14 @@ def test_st_level_is_read_against_the_pr_segment():
     # raise lead V2 by 0.2 mV from 30 ms after each QRS onset until 250 ms after it (ST elevation)
     for onset in onsets:
         shifted[7, onset + 60:onset + 125] += 0.2
-    m = _measure(shifted)
+    m = measure_signal(shifted)
     assert m.per_lead["V2"].st_j60_mv == pytest.approx(0.2, abs=0.06)
     assert abs(m.per_lead["V5"].st_j60_mv) < 0.05
 
 
 def test_single_lead_is_measured_and_axes_are_null_with_reason():
     signal, _ = synthetic_record()
-    m = _measure(signal[1:2], leads=["II"])
+    m = measure_signal(signal[1:2], leads=["II"])
     assert m.qrs_duration_ms is not None and m.pr_interval_ms is not None and m.qt_interval_ms is not None
     assert m.qrs_axis_deg is None and "I and aVF" in m.notes["qrs_axis_deg"]
     assert m.sokolow_lyon_mv is None and "sokolow_lyon_mv" in m.notes
@@ -89,7 +85,7 @@ def test_single_lead_is_measured_and_axes_are_null_with_reason():
 @pytest.mark.parametrize("fs", [250, 360, 1000])
 def test_other_sampling_rates_give_the_same_intervals(fs, regular):
     signal, _ = synthetic_record(fs=fs)
-    m = _measure(signal[:2], fs=fs, leads=["I", "II"])  # two leads, as a Holter records
+    m = measure_signal(signal[:2], fs=fs, leads=["I", "II"])  # two leads, as a Holter records
     assert m.heart_rate_bpm == pytest.approx(75, abs=0.5)
     for name in ("pr_interval_ms", "qrs_duration_ms", "qt_interval_ms"):
         assert getattr(m, name) == pytest.approx(getattr(regular, name), abs=12), name
@@ -97,7 +93,7 @@ def test_other_sampling_rates_give_the_same_intervals(fs, regular):
 
 def test_real_simulated_12_lead_record():
     signal, leads = synthetic_12lead(duration_s=10.0, heart_rate=80)
-    m = _measure(signal, leads=leads)
+    m = measure_signal(signal, leads=leads)
     assert m.heart_rate_bpm == pytest.approx(80, abs=3)
     # ECGSYN waves are Gaussians without sharp ends: only plausibility is checked here
     assert 60 <= m.qrs_duration_ms <= 160 and 300 <= m.qt_interval_ms <= 450
@@ -106,7 +102,7 @@ def test_real_simulated_12_lead_record():
 def test_noisy_record_keeps_its_intervals(regular):
     signal, _ = synthetic_record(noise_mv=0.04, seed=5)
     t = np.arange(signal.shape[1]) / 500.0
-    m = _measure(signal + 0.3 * np.sin(2 * np.pi * 0.25 * t))
+    m = measure_signal(signal + 0.3 * np.sin(2 * np.pi * 0.25 * t))
     assert m.n_beats == regular.n_beats
     for name in ("pr_interval_ms", "qrs_duration_ms", "qt_interval_ms"):
         assert getattr(m, name) == pytest.approx(getattr(regular, name), abs=20), name
@@ -116,7 +112,7 @@ def test_atrial_fibrillation_like_record_has_null_p_values_with_reason():
     rng = np.random.default_rng(7)
     signal, _ = synthetic_record(rr_s=list(rng.uniform(0.45, 1.1, 14)), with_p=False)
     fibrillation = 0.05 * np.sin(2 * np.pi * 6.3 * np.arange(signal.shape[1]) / 500.0)
-    m = _measure(signal + fibrillation)
+    m = measure_signal(signal + fibrillation)
     assert m.rr_irregularity > 0.15
     assert m.p_duration_ms is None and m.pr_interval_ms is None and m.p_axis_deg is None
     assert "atrial fibrillation" in m.notes["pr_interval_ms"] and m.atrial_periodicity < 0.7
@@ -126,7 +122,7 @@ def test_atrial_fibrillation_like_record_has_null_p_values_with_reason():
 
 def test_premature_ventricular_beats_are_counted_and_left_out_of_the_median(regular):
     signal, _ = synthetic_record(rr_s=[0.8, 0.8, 0.8, 0.5, 1.1, 0.8, 0.8, 0.8, 0.5, 1.1, 0.8], wide_beats=(4, 9))
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.ventricular_ectopic_beats == 2
     assert [b.kind for b in m.beats].count("V") == 2
     assert m.qrs_duration_ms == pytest.approx(regular.qrs_duration_ms, abs=6)
@@ -136,7 +132,7 @@ def test_one_premature_narrow_beat_is_supraventricular_though_it_makes_the_rr_ir
     from ecg.criteria import evaluate
 
     signal, _ = synthetic_record(rr_s=[0.8] * 5 + [0.55, 1.05] + [0.8] * 5)
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.rr_irregularity > 0.12  # what atrial fibrillation reaches: the old gate saw no premature beat
     assert [b.kind for b in m.beats].count("S") == m.supraventricular_ectopic_beats == 1
     assert {"PAC", "SR"} <= {s.code for s in evaluate(m)}
@@ -146,7 +142,7 @@ def test_paced_record_counts_paced_beats():
     signal, onsets = synthetic_record()
     signal = signal.copy()
     signal[:, onsets - 10] += 3.0
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.paced_beats == m.n_beats
 
 
@@ -157,7 +153,7 @@ def test_ventricular_pacing_that_does_not_track_the_p_waves_has_no_pr_interval()
     without_p, _ = synthetic_record(with_p=False)
     signal = np.where(np.arange(with_p.shape[1]) % 1600 < 800, with_p, without_p)
     signal[:, onsets - 10] += 3.0
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.pr_interval_ms is None and m.notes["pr_interval_ms"] == "ventricular pacing"
     assert all(beat.pr_ms is None for beat in m.beats)
 
@@ -168,7 +164,7 @@ def test_p_synchronous_pacing_reports_the_av_delay_as_pr():
     signal, onsets = synthetic_record()
     signal = signal.copy()
     signal[:, onsets - 10] += 3.0
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.paced_beats == m.n_beats
     assert m.pr_interval_ms == pytest.approx(160, abs=20) and "pr_interval_ms" not in m.notes
 
@@ -177,19 +173,19 @@ def test_gaps_are_tolerated():
     signal, _ = synthetic_record()
     signal = signal.copy()
     signal[:, 2000:2400] = np.nan
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.qrs_duration_ms is not None and m.n_beats >= 10
 
 
 def test_long_holter_record_is_measured_on_its_first_minutes():
     signal, _ = synthetic_record(fs=250, rr_s=[0.8] * 470)  # about 6.3 minutes, two leads
-    m = _measure(signal[:2], fs=250, leads=["I", "II"])
+    m = measure_signal(signal[:2], fs=250, leads=["I", "II"])
     assert m.heart_rate_bpm == pytest.approx(75, abs=0.5)
     assert "first 300 s" in m.notes["n_beats"]
 
 
 def test_a_record_without_beats_comes_back_empty_with_a_note():
-    m = _measure(np.zeros((12, 5000), dtype=np.float32))
+    m = measure_signal(np.zeros((12, 5000), dtype=np.float32))
     assert m.n_beats == 0 and m.heart_rate_bpm is None and m.qrs_duration_ms is None
     assert m.notes
 
@@ -221,7 +217,7 @@ def test_each_complete_beat_has_its_own_intervals(regular):
 @pytest.mark.parametrize("duration_s", [1.0, 2.5])
 def test_short_or_odd_rate_noise_is_measured_without_error(fs, duration_s):
     noise = np.random.default_rng(fs).normal(0.0, 0.1, (3, int(duration_s * fs)))
-    m = _measure(noise, fs=fs, leads=["II", "V1", "V5"])
+    m = measure_signal(noise, fs=fs, leads=["II", "V1", "V5"])
     json.dumps(m.to_dict(), allow_nan=False)
 
 
@@ -229,13 +225,13 @@ def test_an_unusable_lead_is_left_out_with_a_note(regular):
     signal, _ = synthetic_record()
     signal = signal.copy()
     signal[9] = np.random.default_rng(4).normal(0.0, 1.0, signal.shape[1])  # V4 swamped by noise
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert "V4" in m.notes["leads"] and "V4" not in m.per_lead
     assert m.qrs_duration_ms == pytest.approx(regular.qrs_duration_ms, abs=8)
 
 
 def test_a_record_of_pure_noise_is_too_noisy():
-    m = _measure(np.random.default_rng(5).normal(0.0, 1.0, (12, 5000)))
+    m = measure_signal(np.random.default_rng(5).normal(0.0, 1.0, (12, 5000)))
     assert m.qrs_duration_ms is None and "too noisy" in m.notes["n_beats"]
 
 

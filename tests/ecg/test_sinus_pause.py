@@ -8,46 +8,36 @@ import numpy as np
 import pytest
 
 from ecg.criteria import evaluate
-from ecg.measure import measure
-from ecg.measurements import Measurements
-from ecg.record import make_record
 from tests.ecg.built_measurements import normal, sinus_beats
-from tests.ecg.synthetic_waves import (LEADS, blocked_pac_record, dropped_beat_record, sinus_pause_record,
+from tests.ecg.measured import measure_signal, stated_codes
+from tests.ecg.synthetic_waves import (blocked_pac_record, dropped_beat_record, sinus_pause_record,
                                        synthetic_record)
-
-
-def _measure(signal: np.ndarray) -> Measurements:
-    return measure(make_record(signal.astype(np.float32), 500.0, list(LEADS), source="synthetic", format="npy"))
-
-
-def _codes(m: Measurements) -> set[str]:
-    return {s.code for s in evaluate(m)}
 
 
 @pytest.mark.parametrize("sinus_bpm", [60.0, 75.0, 90.0])
 def test_a_pause_of_two_sinus_cycles_is_sinoatrial_block(sinus_bpm):
-    m = _measure(sinus_pause_record(sinus_bpm, 2.0))
+    m = measure_signal(sinus_pause_record(sinus_bpm, 2.0))
     assert m.pause_sinus_cycles == pytest.approx(2.0, abs=0.02)
     assert m.longest_pause_ms == pytest.approx(120_000 / sinus_bpm, abs=10)
-    found = _codes(m)
+    found = stated_codes(m)
     assert "SAB2" in found and not found & {"SPAUSE", "SARRH", "2AVB", "PAC"}
 
 
 @pytest.mark.parametrize("sinus_bpm, cycles", [(60.0, 2.5), (75.0, 3.0), (50.0, 1.8)])
 def test_a_long_pause_of_other_length_is_a_sinus_pause(sinus_bpm, cycles):
-    found = _codes(_measure(sinus_pause_record(sinus_bpm, cycles)))
+    found = stated_codes(measure_signal(sinus_pause_record(sinus_bpm, cycles)))
     assert "SPAUSE" in found and not found & {"SAB2", "SARRH", "2AVB", "PAC"}
 
 
 def test_a_pause_under_two_seconds_or_one_and_a_half_cycles_is_no_sinus_pause():
-    assert not _codes(_measure(sinus_pause_record(75.0, 2.5 * 0.98))) & {"SPAUSE"}    # 1.96 s
-    assert not _codes(_measure(sinus_pause_record(60.0, 1.45))) & {"SPAUSE", "SAB2"}
+    assert not stated_codes(measure_signal(sinus_pause_record(75.0, 2.5 * 0.98))) & {"SPAUSE"}    # 1.96 s
+    assert not stated_codes(measure_signal(sinus_pause_record(60.0, 1.45))) & {"SPAUSE", "SAB2"}
 
 
 def test_sinus_arrhythmia_av_block_and_blocked_pacs_are_no_sinus_pause():
     swings, _ = synthetic_record(rr_s=list(0.9 + 0.25 * np.sin(np.arange(12) / 2.0)))
     for signal in (swings, dropped_beat_record(75.0, (0.16, 0.16)), blocked_pac_record(60.0, 0.6, 3)):
-        assert not _codes(_measure(signal)) & {"SPAUSE", "SAB2"}
+        assert not stated_codes(measure_signal(signal)) & {"SPAUSE", "SAB2"}
 
 
 def test_the_pause_rules_need_a_pause_with_no_p_wave_in_a_regular_rhythm():
@@ -58,19 +48,19 @@ def test_the_pause_rules_need_a_pause_with_no_p_wave_in_a_regular_rhythm():
     assert [e.threshold for e in sab.evidence][-5:] == ["sa_block_min_cycles", "sa_block_max_cycles",
                                                         "no_p_wave_max_correlation", "no_p_wave_max_correlation",
                                                         "sa_block_max_rr_spread"]
-    assert "SARRH" not in _codes(block) and "SR" in _codes(block)
-    assert "SPAUSE" in _codes(normal(longest_pause_ms=2500.0, pause_sinus_cycles=2.5, **pause))
+    assert "SARRH" not in stated_codes(block) and "SR" in stated_codes(block)
+    assert "SPAUSE" in stated_codes(normal(longest_pause_ms=2500.0, pause_sinus_cycles=2.5, **pause))
     for changed in (dict(blocked_pac_correlation=0.5), dict(dropped_p_correlation=0.6), dict(sinus_rr_spread=0.25)):
-        assert "SAB2" not in _codes(normal(longest_pause_ms=2000.0, pause_sinus_cycles=2.0, **(pause | changed)))
-    assert not _codes(normal(longest_pause_ms=2500.0, pause_sinus_cycles=2.5, blocked_premature_beats=2,
+        assert "SAB2" not in stated_codes(normal(longest_pause_ms=2000.0, pause_sinus_cycles=2.0, **(pause | changed)))
+    assert not stated_codes(normal(longest_pause_ms=2500.0, pause_sinus_cycles=2.5, blocked_premature_beats=2,
                              **pause)) & {"SPAUSE", "SAB2"}
-    assert not _codes(normal(longest_pause_ms=None, pause_sinus_cycles=None)) & {"SPAUSE", "SAB2"}
+    assert not stated_codes(normal(longest_pause_ms=None, pause_sinus_cycles=None)) & {"SPAUSE", "SAB2"}
 
 
 def test_an_irregular_rhythm_whose_longest_rr_is_two_short_ones_is_no_sinoatrial_block():
     """As PTB-XL 16789 (subset, 100 Hz): its longest RR 1.94 times the shorter half's median, the
     other RRs 672-1,042 ms."""
     signal, _ = synthetic_record(rr_s=[0.62, 0.70, 0.84, 0.70, 1.40, 0.72, 0.66, 0.80, 0.70, 0.64])
-    m = _measure(signal)
+    m = measure_signal(signal)
     assert m.pause_sinus_cycles == pytest.approx(2.06, abs=0.02) and m.dropped_p_correlation < 0.5
-    assert m.sinus_rr_spread > 0.3 and "SAB2" not in _codes(m)
+    assert m.sinus_rr_spread > 0.3 and "SAB2" not in stated_codes(m)
