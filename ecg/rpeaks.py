@@ -4,9 +4,9 @@ Each lead's slope in the QRS band is scaled to its own typical QRS slope and the
 averaged over leads (a noisy or flat lead cannot dominate), then integrated over a QRS-long
 window (Pan & Tompkins 1985). Peaks of that envelope above a fraction of its typical beat
 height, at least a refractory period apart, are beats; long gaps are searched again with a
-lower threshold, for a peak that stands out of the gap's own noise. Of two peaks closer than a
-QRS and its T wave can be, one far smaller than the other is that beat's P or T wave (Pan &
-Tompkins' T-wave discrimination, both ways round).
+lower threshold, for a peak that stands out of the gap's own noise in more than one lead. Of two
+peaks closer than a QRS and its T wave can be, one far smaller than the other is that beat's P or
+T wave (Pan & Tompkins' T-wave discrimination, both ways round).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ SEARCHBACK_ABOVE_GAP = 4.0      # a search-back peak stands at least this x the 
 #                                 80 uV of white noise made a beat in 12 of 30 synthetic 3 s pauses
 #                                 (3 with this rule, 0 with 5 x); a beat at 0.35 x the QRS amplitude
 #                                 under 50 uV is found in 30 of 30 (27 with 5 x)
+SEARCHBACK_LEADS = 2            # ... in this many leads' own envelopes (all leads when fewer): a noise
+#                                 burst in one lead is not a beat (synthetic pauses under 50-80 uV:
+#                                 second-best lead at most 2.9 x its gap's median; small beats 83 x)
 ARTEFACT_CLIP = 4.0             # one lead's scaled energy is clipped at this x its typical QRS peak
 NEIGHBOUR_WINDOW_S = 0.36       # two peaks closer than this (Pan & Tompkins' T-wave window) ...
 NEIGHBOUR_FRACTION = 0.5        # ... and one below this x the other's envelope: it is a P or T wave
@@ -44,30 +47,32 @@ def qrs_band_filter(fs: float) -> np.ndarray:
     return butter(2, band, btype="bandpass", fs=fs, output="sos")
 
 
-def qrs_envelope(signal: np.ndarray, fs: float) -> np.ndarray:
-    """A (samples,) envelope that peaks once per QRS complex, in units of a typical QRS peak."""
+def lead_envelopes(signal: np.ndarray, fs: float) -> np.ndarray:
+    """A (leads, samples) envelope per lead with a QRS slope, each in units of its typical QRS peak;
+    flat leads are left out."""
     filtered = sosfiltfilt(qrs_band_filter(float(fs)), signal, axis=-1)
     slope = np.diff(filtered, axis=-1, prepend=filtered[:, :1])
     energy = slope * slope
     block = max(1, int(TYPICAL_BLOCK_S * fs))
     typical = np.array([_typical_block_peak(row, block) for row in energy])
     usable = typical > 0
-    if not usable.any():
-        return np.zeros(signal.shape[-1])
-    scaled = np.minimum(energy[usable] / typical[usable, None], ARTEFACT_CLIP).mean(axis=0)
-    return uniform_filter1d(scaled, max(1, int(INTEGRATION_WINDOW_S * fs)))
+    scaled = np.minimum(energy[usable] / typical[usable, None], ARTEFACT_CLIP)
+    return uniform_filter1d(scaled, max(1, int(INTEGRATION_WINDOW_S * fs)), axis=-1)
 
 
 def detect_rpeaks(signal: np.ndarray, fs: float) -> np.ndarray:
     """Sample indices of the QRS complexes in a (leads, samples) signal without NaN."""
-    envelope = qrs_envelope(signal, fs)
+    per_lead = lead_envelopes(signal, fs)
+    if not per_lead.shape[0]:
+        return np.zeros(0, dtype=int)
+    envelope = per_lead.mean(axis=0)
     typical = _typical_block_peak(envelope, max(1, int(TYPICAL_BLOCK_S * fs)))
     if typical <= 0:
         return np.zeros(0, dtype=int)
     distance = max(1, int(REFRACTORY_S * fs))
     peaks, _ = find_peaks(envelope, height=DETECTION_FRACTION * typical, distance=distance)
     peaks = _drop_small_neighbours(envelope, peaks, int(NEIGHBOUR_WINDOW_S * fs))
-    return _search_back(envelope, peaks, typical, distance)
+    return _search_back(envelope, per_lead, peaks, typical, distance, fs)
 
 
 def _drop_small_neighbours(envelope: np.ndarray, peaks: np.ndarray, window: int) -> np.ndarray:
@@ -89,9 +94,10 @@ def _typical_block_peak(values: np.ndarray, block: int) -> float:
     return float(np.median(maxima))
 
 
-def _search_back(envelope: np.ndarray, peaks: np.ndarray, typical: float, distance: int) -> np.ndarray:
+def _search_back(envelope: np.ndarray, per_lead: np.ndarray, peaks: np.ndarray, typical: float,
+                 distance: int, fs: float) -> np.ndarray:
     """Add the highest lower-threshold peak in each gap much longer than the median RR, if it
-    stands out of the gap's noise."""
+    stands out of the gap's noise, in the mean envelope and in ``SEARCHBACK_LEADS`` leads'."""
     if peaks.size < 3:
         return peaks
     median_rr = float(np.median(np.diff(peaks)))
@@ -107,5 +113,15 @@ def _search_back(envelope: np.ndarray, peaks: np.ndarray, typical: float, distan
         threshold = max(SEARCHBACK_FRACTION * typical, SEARCHBACK_ABOVE_GAP * float(np.median(segment)))
         candidates = np.flatnonzero((segment >= threshold) & (segment == local_max[lo:hi]))
         if candidates.size:
-            found.append(np.array([lo + candidates[np.argmax(segment[candidates])]]))
+            peak = lo + candidates[np.argmax(segment[candidates])]
+            if _stands_out_in_leads(per_lead, peak, lo, hi, int(INTEGRATION_WINDOW_S * fs / 2)):
+                found.append(np.array([peak]))
     return np.unique(np.concatenate(found))
+
+
+def _stands_out_in_leads(per_lead: np.ndarray, peak: int, lo: int, hi: int, half_width: int) -> bool:
+    """Whether enough leads' envelopes within half_width of the peak reach ``SEARCHBACK_ABOVE_GAP``
+    x their own median over the gap [lo, hi)."""
+    near = per_lead[:, max(lo, peak - half_width):min(hi, peak + half_width + 1)].max(axis=1)
+    ratios = near / np.maximum(np.median(per_lead[:, lo:hi], axis=1), np.finfo(float).tiny)
+    return int(np.sum(ratios >= SEARCHBACK_ABOVE_GAP)) >= min(SEARCHBACK_LEADS, per_lead.shape[0])

@@ -58,12 +58,37 @@ def test_noise_in_a_long_pause_is_not_a_beat(seed):
     assert _matches(detect_rpeaks(noisy, 500.0), onsets, 50) == (len(onsets), 0)
 
 
+@pytest.mark.parametrize("noise_mv, seed", [(0.05, 13), (0.05, 17), (0.08, 8)])
+def test_noise_seen_in_one_lead_of_a_long_pause_is_not_a_beat(noise_mv, seed):
+    """Seeds on which one lead's noise stood 5-7 x above its gap while the next lead's stayed
+    below 3 x: search-back took it for a beat before it asked for a second lead."""
+    signal, onsets = synthetic_record(rr_s=[1.2] * 4 + [3.0] + [1.2] * 3, seed=seed)
+    noisy = signal + np.random.default_rng(seed).normal(0.0, noise_mv, signal.shape)
+    assert _matches(detect_rpeaks(noisy, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_a_burst_in_the_lead_with_the_smallest_qrs_is_not_a_beat():
+    signal, onsets = synthetic_record(rr_s=[1.2] * 4 + [3.0] + [1.2] * 3)
+    signal = signal.astype(float)
+    avl, middle = 4, (onsets[4] + onsets[5]) // 2  # aVL's QRS is about 0.1 mV here
+    signal[avl, middle:middle + 40] += 0.05 * np.sin(2 * np.pi * 25 * np.arange(40) / 500.0)
+    assert _matches(detect_rpeaks(signal, 500.0), onsets, 50) == (len(onsets), 0)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_search_back_finds_a_small_beat_in_a_noisy_gap(seed):
     signal, onsets = synthetic_record(rr_s=[1.0] * 11, seed=seed)
     signal = signal.astype(float)
     signal[:, onsets[5] - 100:onsets[5] + 300] *= 0.35  # below the first pass's threshold
     noisy = signal + np.random.default_rng(seed).normal(0.0, 0.05, signal.shape)
+    assert _matches(detect_rpeaks(noisy, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_search_back_finds_a_small_beat_on_a_single_lead():
+    signal, onsets = synthetic_record(rr_s=[1.0] * 11)
+    lead_ii = signal[1:2].astype(float)
+    lead_ii[:, onsets[5] - 100:onsets[5] + 300] *= 0.35
+    noisy = lead_ii + np.random.default_rng(0).normal(0.0, 0.05, lead_ii.shape)
     assert _matches(detect_rpeaks(noisy, 500.0), onsets, 50) == (len(onsets), 0)
 
 
