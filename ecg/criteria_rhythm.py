@@ -69,11 +69,15 @@ def p_waves_outnumber_qrs(m: Measurements) -> bool:
 
 
 def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion:
-    """The sinus (P-wave) rate against a limit: the heart rate, or the atrial rate where P waves
+    """The sinus (P-wave) rate against a limit: the heart rate; the atrial rate where P waves
     outnumber the QRS complexes (non-conducted P waves: a sinus rhythm of 80/min with 2:1 block
-    is no sinus bradycardia)."""
+    is no sinus bradycardia); the rate of the sinus cycles outside the pauses where a pause of at
+    least SINUS_PAUSE_MIN_CYCLES lengthens an RR (a sinus rhythm of 60/min with one 2 s pause is
+    no sinus bradycardia either)."""
     if p_waves_outnumber_qrs(m):
         return check("atrial_rate_bpm", m.atrial_rate_bpm, comparison, threshold)
+    if m.pause_sinus_cycles is not None and m.pause_sinus_cycles >= t.SINUS_PAUSE_MIN_CYCLES.value:
+        return check("sinus_rate_outside_pauses_bpm", m.sinus_rate_outside_pauses_bpm, comparison, threshold)
     return check("heart_rate_bpm", m.heart_rate_bpm, comparison, threshold)
 
 

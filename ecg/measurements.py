@@ -91,6 +91,7 @@ class Measurements:
     longest_pause_ms: float | None = None  # longest RR between two normal beats (ecg.pauses)
     pause_sinus_cycles: float | None = None  # ... over the sinus cycle (median of the shorter RRs)
     sinus_rr_spread: float | None = None  # range of the other RRs between normal beats over that cycle
+    sinus_rate_outside_pauses_bpm: float | None = None  # the rate of those other RRs
     fiducials_ms: dict[str, float | None] = field(default_factory=dict)
     per_lead: dict[str, LeadMeasurements] = field(default_factory=dict)
     beats: list[Beat] = field(default_factory=list)

@@ -6,7 +6,8 @@ pause holds decides what it is: a non-conducted P wave one P-P cycle on (AV bloc
 ``ecg.dropped_beats``), an early P wave (a blocked premature atrial beat, ``ecg.blocked_pac``), or
 no P wave at all, where the sinus node fell silent (sinus pause, or sinoatrial block when the pause
 is a whole number of cycles; ``ecg.criteria_rhythm`` reads ``longest_pause_ms`` and
-``pause_sinus_cycles``).
+``pause_sinus_cycles``). The sinus rate outside the pauses is the rate those statements compare
+with the bradycardia and tachycardia limits.
 """
 
 from __future__ import annotations
@@ -49,14 +50,15 @@ def pauses(beats: Beats) -> np.ndarray:
 
 def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     """Set ``longest_pause_ms`` (the longest RR between normal beats), ``pause_sinus_cycles`` (it
-    over the sinus cycle) and ``sinus_rr_spread`` (longest minus shortest of the RRs between normal
+    over the sinus cycle), ``sinus_rr_spread`` (longest minus shortest of the RRs between normal
     beats that span one cycle, under ONE_CYCLE_BELOW, over the sinus cycle: how regular the rhythm
-    is outside its pauses), or note why they cannot be read."""
+    is outside its pauses) and ``sinus_rate_outside_pauses_bpm`` (the rate of their mean), or note
+    why they cannot be read."""
     cycle = sinus_cycle(beats)
     if cycle is None:
         why = f"fewer than {MIN_NORMAL_RRS} RRs between normal beats"
-        result.notes["longest_pause_ms"] = result.notes["pause_sinus_cycles"] = why
-        result.notes["sinus_rr_spread"] = why
+        for name in ("longest_pause_ms", "pause_sinus_cycles", "sinus_rr_spread", "sinus_rate_outside_pauses_bpm"):
+            result.notes[name] = why
         return
     rr, both = _normal_rrs(beats)
     longest = float(rr[both].max())
@@ -64,3 +66,4 @@ def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     result.pause_sinus_cycles = longest / cycle
     others = rr[both & (rr < ONE_CYCLE_BELOW * cycle)]
     result.sinus_rr_spread = float(others.max() - others.min()) / cycle
+    result.sinus_rate_outside_pauses_bpm = 60.0 * fs / float(others.mean())

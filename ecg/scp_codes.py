@@ -61,7 +61,8 @@ NUMERIC_RANGES = ("below", "within", "above")
 _SINUS = (t.SINUS_P_WAVE_MIN_SHARE, t.SINUS_P_AXIS_MIN_DEG, t.SINUS_P_AXIS_MAX_DEG)
 _SINUS_TEXT = (f"P waves before at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats "
                f"(P axis {t.SINUS_P_AXIS_MIN_DEG.value:g}..{t.SINUS_P_AXIS_MAX_DEG.value:g} deg when measured)")
-_SINUS_RATE_TEXT = "the heart rate, or the atrial rate where some P waves are not conducted"
+_SINUS_RATE_TEXT = ("the heart rate; the atrial rate where some P waves are not conducted; the rate of the RRs "
+                    f"outside the pauses where one RR lasts {t.SINUS_PAUSE_MIN_CYCLES.value:g} sinus cycles or more")
 _LEAD_GROUP_TEXT = (f"in at least {t.LEAD_GROUP_MIN_LEADS.value:g} leads of one group (septal V1-V2, "
                     "anterior V3-V4, lateral I, aVL, V5-V6, inferior II, III, aVF); not applied when "
                     f"QRS >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms or paced")
@@ -85,15 +86,15 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"{_SINUS_TEXT}, sinus rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm "
         f"({_SINUS_RATE_TEXT}), no sinus arrhythmia",
         (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS,
-         t.RR_RANGE_OUTLIERS_DROPPED)),
+         t.RR_RANGE_OUTLIERS_DROPPED, t.SINUS_PAUSE_MIN_CYCLES)),
     StatementDefinition(
         "SBRAD", "sinus bradycardia", "rhythm",
         f"{_SINUS_TEXT} and sinus rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm ({_SINUS_RATE_TEXT})",
-        (*_SINUS, t.BRADYCARDIA_BELOW_BPM)),
+        (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.SINUS_PAUSE_MIN_CYCLES)),
     StatementDefinition(
         "STACH", "sinus tachycardia", "rhythm",
         f"{_SINUS_TEXT} and sinus rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm ({_SINUS_RATE_TEXT})",
-        (*_SINUS, t.TACHYCARDIA_ABOVE_BPM)),
+        (*_SINUS, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_PAUSE_MIN_CYCLES)),
     StatementDefinition(
         "SARRH", "sinus arrhythmia", "rhythm",
         f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "

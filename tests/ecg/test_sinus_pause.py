@@ -29,6 +29,16 @@ def test_a_long_pause_of_other_length_is_a_sinus_pause(sinus_bpm, cycles):
     assert "SPAUSE" in found and not found & {"SAB2", "SARRH", "2AVB", "PAC"}
 
 
+@pytest.mark.parametrize("sinus_bpm, cycles", [(62.0, 2.0), (65.0, 2.5)])
+def test_the_sinus_rate_is_read_outside_the_pause(sinus_bpm, cycles):
+    """The pause brings the mean heart rate under 60/min; the sinus node still beats at its rate."""
+    m = measure_signal(sinus_pause_record(sinus_bpm, cycles))
+    assert m.heart_rate_bpm < 60.0 and m.sinus_rate_outside_pauses_bpm == pytest.approx(sinus_bpm, abs=0.5)
+    (rhythm,) = [s for s in evaluate(m) if s.code in ("SR", "SBRAD")]
+    assert rhythm.code == "SR"
+    assert {e.measure for e in rhythm.evidence} >= {"sinus_rate_outside_pauses_bpm"}
+
+
 def test_a_pause_under_two_seconds_or_one_and_a_half_cycles_is_no_sinus_pause():
     assert not stated_codes(measure_signal(sinus_pause_record(75.0, 2.5 * 0.98))) & {"SPAUSE"}    # 1.96 s
     assert not stated_codes(measure_signal(sinus_pause_record(60.0, 1.45))) & {"SPAUSE", "SAB2"}
@@ -42,7 +52,7 @@ def test_sinus_arrhythmia_av_block_and_blocked_pacs_are_no_sinus_pause():
 
 def test_the_pause_rules_need_a_pause_with_no_p_wave_in_a_regular_rhythm():
     pause = dict(beats=sinus_beats(rr_ms=1000.0, spread_ms=300.0), dropped_p_correlation=0.1,
-                 blocked_pac_correlation=0.2, sinus_rr_spread=0.05)
+                 blocked_pac_correlation=0.2, sinus_rr_spread=0.05, sinus_rate_outside_pauses_bpm=60.0)
     block = normal(longest_pause_ms=2000.0, pause_sinus_cycles=2.0, **pause)
     (sab,) = [s for s in evaluate(block) if s.code == "SAB2"]
     assert [e.threshold for e in sab.evidence][-5:] == ["sa_block_min_cycles", "sa_block_max_cycles",
@@ -55,6 +65,14 @@ def test_the_pause_rules_need_a_pause_with_no_p_wave_in_a_regular_rhythm():
     assert not stated_codes(normal(longest_pause_ms=2500.0, pause_sinus_cycles=2.5, blocked_premature_beats=2,
                              **pause)) & {"SPAUSE", "SAB2"}
     assert not stated_codes(normal(longest_pause_ms=None, pause_sinus_cycles=None)) & {"SPAUSE", "SAB2"}
+
+
+def test_a_slow_sinus_rate_outside_the_pause_is_still_bradycardia():
+    slow = normal(heart_rate_bpm=50.0, longest_pause_ms=2300.0, pause_sinus_cycles=2.2, sinus_rate_outside_pauses_bpm=58.0,
+                  dropped_p_correlation=0.1, blocked_pac_correlation=0.2, sinus_rr_spread=0.05)
+    (bradycardia,) = [s for s in evaluate(slow) if s.code == "SBRAD"]
+    assert [(e.measure, e.value) for e in bradycardia.evidence][-1] == ("sinus_rate_outside_pauses_bpm", 58.0)
+    assert "SR" not in stated_codes(slow)
 
 
 def test_an_irregular_rhythm_whose_longest_rr_is_two_short_ones_is_no_sinoatrial_block():
