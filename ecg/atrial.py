@@ -16,7 +16,7 @@ every QRS (2:1 or constant 4:1 conduction), which a subtracted mean beat would c
 QRS-T. The T waves left in the signal pull the cycle: on synthetic flutter the rate is up to 6 %
 off (benchmarks/atrial.py), so a regular ventricular rhythm's atrial cycle is read at whole
 fractions of its RR only (``ecg.atrial_rate``). On the 160 LUDB records the periodicity is at most
-0.56 in the sinus rhythms and 0.49 in atrial fibrillation, and 0.84 and 0.86 in the two typical
+0.55 in the sinus rhythms and 0.49 in atrial fibrillation, and 0.84 and 0.86 in the two typical
 flutters.
 """
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 import numpy as np
 
 from ecg.atrial import AtrialActivity, atrial_activity
-from ecg.beats import IRREGULAR_RHYTHM, Beats
+from ecg.beats import IRREGULAR_RHYTHM, Beats, rr_irregularity
 from ecg.blocked_p import blocked_p_wave
 from ecg.delineate import Fiducials
 from ecg.dissociation import dissociated_p_waves
 from ecg.dropped_beats import DroppedPWave, dropped_p_waves
 from ecg.lead_values import axis_deg
 from ecg.measurements import Measurements
+from ecg.pauses import one_cycle_rrs
 from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
                             DISSOCIATED_P_MIN_CORRELATION, DROPPED_P_MIN_CORRELATION)
 
@@ -61,8 +62,9 @@ def _flutter_waves(result: Measurements, signal: np.ndarray, leads: list[str], b
     if activity is None:
         result.notes["atrial_periodicity"] = "too little signal outside the QRS complexes"
         return
-    if result.heart_rate_bpm and (result.rr_irregularity or 0.0) <= IRREGULAR_RHYTHM:
-        activity = _fixed_conduction(activity, result.heart_rate_bpm)
+    regular_rate = _regular_ventricular_rate(result, beats, fs)
+    if regular_rate is not None:
+        activity = _fixed_conduction(activity, regular_rate)
         if activity is None:
             result.notes["atrial_periodicity"] = ("regular ventricular rhythm, and no whole multiple of its "
                                                   "rate is an atrial cycle that can be read")
@@ -179,6 +181,21 @@ def _post_pause_p_wave(result: Measurements, found: DroppedPWave, leads: list[st
     result.p_axis_deg, reason = axis_deg(found.post_pause_beat, leads, f, "p", fs)
     result.notes["p_duration_ms"] = POST_PAUSE_P_NOTE
     result.notes["p_axis_deg"] = reason or POST_PAUSE_P_NOTE
+
+
+def _regular_ventricular_rate(result: Measurements, beats: Beats, fs: float) -> float | None:
+    """The rate of a regular ventricular rhythm: the heart rate; or, where only pauses make the
+    rhythm irregular, the rate of the RRs outside them (a sinus rhythm with one pause still
+    conducts 1:1); None for an irregular rhythm."""
+    if not result.heart_rate_bpm:
+        return None
+    if (result.rr_irregularity or 0.0) <= IRREGULAR_RHYTHM:
+        return result.heart_rate_bpm
+    outside = one_cycle_rrs(beats)
+    irregularity = None if outside is None else rr_irregularity(outside / fs)
+    if irregularity is None or irregularity > IRREGULAR_RHYTHM:
+        return None
+    return 60.0 * fs / float(outside.mean())
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

@@ -48,6 +48,16 @@ def pauses(beats: Beats) -> np.ndarray:
     return np.flatnonzero(both & (rr >= PAUSE_RATIO * cycle))
 
 
+def one_cycle_rrs(beats: Beats) -> np.ndarray | None:
+    """The RRs (samples) between normal beats that span one sinus cycle (under ONE_CYCLE_BELOW of
+    it): the rhythm outside its pauses; None without a sinus cycle."""
+    cycle = sinus_cycle(beats)
+    if cycle is None:
+        return None
+    rr, both = _normal_rrs(beats)
+    return rr[both & (rr < ONE_CYCLE_BELOW * cycle)]
+
+
 def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     """Set ``longest_pause_ms`` (the longest RR between normal beats), ``pause_sinus_cycles`` (it
     over the sinus cycle), ``sinus_rr_spread`` (longest minus shortest of the RRs between normal
@@ -64,6 +74,6 @@ def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     longest = float(rr[both].max())
     result.longest_pause_ms = longest * 1000.0 / fs
     result.pause_sinus_cycles = longest / cycle
-    others = rr[both & (rr < ONE_CYCLE_BELOW * cycle)]
+    others = one_cycle_rrs(beats)
     result.sinus_rr_spread = float(others.max() - others.min()) / cycle
     result.sinus_rate_outside_pauses_bpm = 60.0 * fs / float(others.mean())

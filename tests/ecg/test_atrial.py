@@ -16,7 +16,7 @@ from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import ATRIAL_PERIODIC_MIN_CORRELATION
 from tests.ecg.measured import measure_signal, stated_codes
 from tests.ecg.synthetic_waves import (LEADS, WaveTimes, fibrillation_waves, flutter_record, lead_ii_resampled,
-                                       synthetic_record)
+                                       sinus_pause_record, synthetic_record)
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 PERIODIC = ATRIAL_PERIODIC_MIN_CORRELATION.value
@@ -83,6 +83,16 @@ def test_sinus_tachycardia_is_not_read_as_flutter():
     m = measure_signal(signal)
     assert "AFLT" not in stated_codes(m)
     assert m.atrial_periodicity is None and "whole multiple" in m.notes["atrial_periodicity"]
+
+
+@pytest.mark.parametrize("sinus_bpm, cycles", [(95.0, 2.0), (95.0, 2.5), (98.0, 2.0)])
+def test_a_sinus_pause_does_not_free_the_atrial_cycle(sinus_bpm, cycles):
+    """One pause makes the RRs irregular, but the rhythm outside it is regular: its atrial cycle
+    is read at whole fractions of that rhythm's RR. Read at any lag, these near noise-free sinus
+    beats repeated at 263-273/min (periodicity 0.70-0.71) and read as flutter."""
+    m = measure_signal(sinus_pause_record(sinus_bpm, cycles))
+    assert "AFLT" not in stated_codes(m) and "SR" in stated_codes(m)
+    assert m.atrial_periodicity < PERIODIC
 
 
 def test_too_little_signal_outside_the_qrs_gives_no_atrial_activity():
