@@ -21,14 +21,14 @@ from __future__ import annotations
 import numpy as np
 
 from ecg.atrial import AtrialActivity, atrial_activity
-from ecg.beats import IRREGULAR_RHYTHM, Beats, rr_irregularity
+from ecg.beats import IRREGULAR_RHYTHM, Beats
 from ecg.blocked_p import blocked_p_wave
 from ecg.delineate import Fiducials
 from ecg.dissociation import dissociated_p_waves
 from ecg.dropped_beats import DroppedPWave, dropped_p_waves
 from ecg.lead_values import axis_deg
 from ecg.measurements import Measurements
-from ecg.pauses import one_cycle_rrs
+from ecg.pauses import regular_rr_outside_pauses
 from ecg.thresholds import (ATRIAL_PERIODIC_MIN_CORRELATION, BLOCKED_P_MIN_CORRELATION,
                             DISSOCIATED_P_MIN_CORRELATION, DROPPED_P_MIN_CORRELATION)
 
@@ -191,11 +191,8 @@ def _regular_ventricular_rate(result: Measurements, beats: Beats, fs: float) -> 
         return None
     if (result.rr_irregularity or 0.0) <= IRREGULAR_RHYTHM:
         return result.heart_rate_bpm
-    outside = one_cycle_rrs(beats)
-    irregularity = None if outside is None else rr_irregularity(outside / fs)
-    if irregularity is None or irregularity > IRREGULAR_RHYTHM:
-        return None
-    return 60.0 * fs / float(outside.mean())
+    outside = regular_rr_outside_pauses(beats)
+    return None if outside is None else 60.0 * fs / outside
 
 
 def _fixed_conduction(activity: AtrialActivity, heart_rate_bpm: float) -> AtrialActivity | None:

@@ -68,17 +68,25 @@ def p_waves_outnumber_qrs(m: Measurements) -> bool:
     return m.atrial_rate_bpm is not None and bool(m.heart_rate_bpm) and m.atrial_rate_bpm > m.heart_rate_bpm
 
 
-def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion:
+def sinus_rate(m: Measurements, comparison: str, threshold: t.Threshold) -> Criterion | list[Criterion]:
     """The sinus (P-wave) rate against a limit: the heart rate; the atrial rate where P waves
     outnumber the QRS complexes (non-conducted P waves: a sinus rhythm of 80/min with 2:1 block
     is no sinus bradycardia); the rate of the sinus cycles outside the pauses where a pause of at
-    least SINUS_PAUSE_MIN_CYCLES lengthens an RR (a sinus rhythm of 60/min with one 2 s pause is
-    no sinus bradycardia either)."""
+    least SINUS_PAUSE_MIN_CYCLES lengthens an RR of a rhythm regular outside it (a sinus rhythm of
+    60/min with one 2 s pause is no sinus bradycardia either; in an irregular rhythm the long RRs
+    are its own)."""
     if p_waves_outnumber_qrs(m):
         return check("atrial_rate_bpm", m.atrial_rate_bpm, comparison, threshold)
-    if m.pause_sinus_cycles is not None and m.pause_sinus_cycles >= t.SINUS_PAUSE_MIN_CYCLES.value:
-        return check("sinus_rate_outside_pauses_bpm", m.sinus_rate_outside_pauses_bpm, comparison, threshold)
+    regular_outside = _regular_outside_pauses(m)
+    if m.pause_sinus_cycles is not None and m.pause_sinus_cycles >= t.SINUS_PAUSE_MIN_CYCLES.value and regular_outside:
+        return [regular_outside,
+                check("sinus_rate_outside_pauses_bpm", m.sinus_rate_outside_pauses_bpm, comparison, threshold)]
     return check("heart_rate_bpm", m.heart_rate_bpm, comparison, threshold)
+
+
+def _regular_outside_pauses(m: Measurements) -> Criterion:
+    """The RRs outside the pauses lie within a small share of the sinus cycle of each other."""
+    return check("sinus_rr_spread", m.sinus_rr_spread, "<=", t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD)
 
 
 def _pause_without_p_wave(m: Measurements) -> bool:
@@ -104,8 +112,7 @@ def sinoatrial_block(m: Measurements) -> Outcome:
     did not leave the node (second-degree sinoatrial exit block type II)."""
     if not _pause_without_p_wave(m):
         return None
-    return statement("SAB2", [sinus_origin(m), *_whole_cycles(m), *_no_p_wave_found(m),
-                              check("sinus_rr_spread", m.sinus_rr_spread, "<=", t.SA_BLOCK_MAX_RR_SPREAD)])
+    return statement("SAB2", [sinus_origin(m), *_whole_cycles(m), *_no_p_wave_found(m), _regular_outside_pauses(m)])
 
 
 def sinus_pause(m: Measurements) -> Outcome:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecg import thresholds as t
 from ecg.beats import Beats
 from ecg.measurements import Measurements
 
@@ -58,12 +59,25 @@ def one_cycle_rrs(beats: Beats) -> np.ndarray | None:
     return rr[both & (rr < ONE_CYCLE_BELOW * cycle)]
 
 
+def rr_spread(one_cycle: np.ndarray, cycle: float) -> float:
+    """Longest minus shortest of the RRs outside the pauses, over the sinus cycle."""
+    return float(one_cycle.max() - one_cycle.min()) / cycle
+
+
+def regular_rr_outside_pauses(beats: Beats) -> float | None:
+    """The mean RR (samples) outside the pauses where the rhythm there is regular (spread at most
+    REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD); None otherwise or without a sinus cycle."""
+    one_cycle, cycle = one_cycle_rrs(beats), sinus_cycle(beats)
+    if one_cycle is None or cycle is None or rr_spread(one_cycle, cycle) > t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD.value:
+        return None
+    return float(one_cycle.mean())
+
+
 def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     """Set ``longest_pause_ms`` (the longest RR between normal beats), ``pause_sinus_cycles`` (it
-    over the sinus cycle), ``sinus_rr_spread`` (longest minus shortest of the RRs between normal
-    beats that span one cycle, under ONE_CYCLE_BELOW, over the sinus cycle: how regular the rhythm
-    is outside its pauses) and ``sinus_rate_outside_pauses_bpm`` (the rate of their mean), or note
-    why they cannot be read."""
+    over the sinus cycle), ``sinus_rr_spread`` (``rr_spread``: how regular the rhythm is outside its
+    pauses) and ``sinus_rate_outside_pauses_bpm`` (the rate of the RRs outside the pauses), or
+    note why they cannot be read."""
     cycle = sinus_cycle(beats)
     if cycle is None:
         why = f"fewer than {MIN_NORMAL_RRS} RRs between normal beats"
@@ -74,6 +88,6 @@ def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     longest = float(rr[both].max())
     result.longest_pause_ms = longest * 1000.0 / fs
     result.pause_sinus_cycles = longest / cycle
-    others = one_cycle_rrs(beats)
-    result.sinus_rr_spread = float(others.max() - others.min()) / cycle
-    result.sinus_rate_outside_pauses_bpm = 60.0 * fs / float(others.mean())
+    one_cycle = one_cycle_rrs(beats)
+    result.sinus_rr_spread = rr_spread(one_cycle, cycle)
+    result.sinus_rate_outside_pauses_bpm = 60.0 * fs / float(one_cycle.mean())

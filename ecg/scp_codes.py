@@ -62,7 +62,8 @@ _SINUS = (t.SINUS_P_WAVE_MIN_SHARE, t.SINUS_P_AXIS_MIN_DEG, t.SINUS_P_AXIS_MAX_D
 _SINUS_TEXT = (f"P waves before at least {t.SINUS_P_WAVE_MIN_SHARE.value:.0%} of beats "
                f"(P axis {t.SINUS_P_AXIS_MIN_DEG.value:g}..{t.SINUS_P_AXIS_MAX_DEG.value:g} deg when measured)")
 _SINUS_RATE_TEXT = ("the heart rate; the atrial rate where some P waves are not conducted; the rate of the RRs "
-                    f"outside the pauses where one RR lasts {t.SINUS_PAUSE_MIN_CYCLES.value:g} sinus cycles or more")
+                    f"outside the pauses where one RR lasts {t.SINUS_PAUSE_MIN_CYCLES.value:g} sinus cycles or more "
+                    "and the other RRs are regular")
 _LEAD_GROUP_TEXT = (f"in at least {t.LEAD_GROUP_MIN_LEADS.value:g} leads of one group (septal V1-V2, "
                     "anterior V3-V4, lateral I, aVL, V5-V6, inferior II, III, aVF); not applied when "
                     f"QRS >= {t.COMPLETE_BBB_MIN_QRS_MS.value:g} ms or paced")
@@ -86,15 +87,15 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         f"{_SINUS_TEXT}, sinus rate {t.BRADYCARDIA_BELOW_BPM.value:g}-{t.TACHYCARDIA_ABOVE_BPM.value:g} bpm "
         f"({_SINUS_RATE_TEXT}), no sinus arrhythmia",
         (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS,
-         t.RR_RANGE_OUTLIERS_DROPPED, t.SINUS_PAUSE_MIN_CYCLES)),
+         t.RR_RANGE_OUTLIERS_DROPPED, t.SINUS_PAUSE_MIN_CYCLES, t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD)),
     StatementDefinition(
         "SBRAD", "sinus bradycardia", "rhythm",
         f"{_SINUS_TEXT} and sinus rate below {t.BRADYCARDIA_BELOW_BPM.value:g} bpm ({_SINUS_RATE_TEXT})",
-        (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.SINUS_PAUSE_MIN_CYCLES)),
+        (*_SINUS, t.BRADYCARDIA_BELOW_BPM, t.SINUS_PAUSE_MIN_CYCLES, t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD)),
     StatementDefinition(
         "STACH", "sinus tachycardia", "rhythm",
         f"{_SINUS_TEXT} and sinus rate above {t.TACHYCARDIA_ABOVE_BPM.value:g} bpm ({_SINUS_RATE_TEXT})",
-        (*_SINUS, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_PAUSE_MIN_CYCLES)),
+        (*_SINUS, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_PAUSE_MIN_CYCLES, t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD)),
     StatementDefinition(
         "SARRH", "sinus arrhythmia", "rhythm",
         f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "
@@ -104,12 +105,12 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         (*_SINUS, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS, t.RR_RANGE_OUTLIERS_DROPPED)),
     StatementDefinition(
         "SAB2", "second-degree sa block type ii", "rhythm",
-        f"{_SINUS_TEXT}, the other RRs within {t.SA_BLOCK_MAX_RR_SPREAD.value:g} sinus cycles (median of "
+        f"{_SINUS_TEXT}, the other RRs within {t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD.value:g} sinus cycles (median of "
         f"the shorter half of the RRs) of each other, and a pause between two normal beats of "
         f"{t.SA_BLOCK_MIN_CYCLES.value:g}-{t.SA_BLOCK_MAX_CYCLES.value:g} sinus cycles with no P wave found in "
         f"it (neither the non-conducted P wave of AV block nor a blocked premature atrial beat correlating "
         f"{t.NO_P_WAVE_MAX_CORRELATION.value:g} or more): one sinus impulse did not leave the node",
-        (*_SINUS, t.SA_BLOCK_MIN_CYCLES, t.SA_BLOCK_MAX_CYCLES, t.SA_BLOCK_MAX_RR_SPREAD,
+        (*_SINUS, t.SA_BLOCK_MIN_CYCLES, t.SA_BLOCK_MAX_CYCLES, t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD,
          t.NO_P_WAVE_MAX_CORRELATION, t.SINUS_PAUSE_MIN_CYCLES)),
     StatementDefinition(
         "SPAUSE", "sinus pause", "rhythm",

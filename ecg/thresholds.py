@@ -147,11 +147,12 @@ NO_P_WAVE_MAX_CORRELATION = Threshold(
     "a pause holds no P wave where neither the non-conducted P wave of AV block (dropped_p_correlation) "
     "nor an early one (blocked_pac_correlation) reaches this; synthetic pauses of the sinus node read at "
     "most 0.31 at two cycles and more, a PTB-XL subset pause with a P-like wave 0.70")
-SA_BLOCK_MAX_RR_SPREAD = Threshold(
-    "sa_block_max_rr_spread", 0.2, "ratio", PROJECT_CHOICE,
-    "longest minus shortest RR outside the pauses, over the sinus cycle, at or below which the sinus "
-    "rhythm is regular enough for a pause of two cycles to be a whole multiple of it (sinoatrial "
-    "block) rather than a long RR of an irregular rhythm")
+REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD = Threshold(
+    "regular_outside_pauses_max_rr_spread", 0.2, "ratio", PROJECT_CHOICE,
+    "longest minus shortest RR outside the pauses, over the sinus cycle, at or below which the rhythm "
+    "is regular outside its pauses: a pause of two cycles is then a whole multiple of its cycle "
+    "(sinoatrial block) rather than a long RR of an irregular rhythm, its rate outside the pauses is "
+    "the sinus rate, and its atrial cycle is read at whole fractions of its RR (ecg.atrial_rate)")
 BLOCKED_PAC_MIN_CORRELATION = Threshold(
     "blocked_pac_min_correlation", 0.75, "correlation", PROJECT_CHOICE,
     "correlation (smoothed first differences, all leads, either polarity) of the P wave with what the "

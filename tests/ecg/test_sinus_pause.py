@@ -39,6 +39,16 @@ def test_the_sinus_rate_is_read_outside_the_pause(sinus_bpm, cycles):
     assert {e.measure for e in rhythm.evidence} >= {"sinus_rate_outside_pauses_bpm"}
 
 
+def test_an_irregular_rhythm_keeps_its_mean_rate():
+    """Long RRs of an irregular sinus rhythm (as PTB-XL 16789, subset) are its own: the mean
+    heart rate, not the rate outside them (71/min here), is its sinus rate."""
+    signal, _ = synthetic_record(rr_s=[0.75, 0.95, 0.7, 1.0, 0.75, 1.7, 0.95, 0.7, 1.0, 1.8])
+    m = measure_signal(signal)
+    assert m.pause_sinus_cycles > 2.0 and m.sinus_rr_spread > 0.3 and m.sinus_rate_outside_pauses_bpm > 70.0
+    (bradycardia,) = [s for s in evaluate(m) if s.code == "SBRAD"]
+    assert bradycardia.evidence[-1].measure == "heart_rate_bpm" and bradycardia.evidence[-1].value < 60.0
+
+
 def test_a_pause_under_two_seconds_or_one_and_a_half_cycles_is_no_sinus_pause():
     assert not stated_codes(measure_signal(sinus_pause_record(75.0, 2.5 * 0.98))) & {"SPAUSE"}    # 1.96 s
     assert not stated_codes(measure_signal(sinus_pause_record(60.0, 1.45))) & {"SPAUSE", "SAB2"}
@@ -57,7 +67,7 @@ def test_the_pause_rules_need_a_pause_with_no_p_wave_in_a_regular_rhythm():
     (sab,) = [s for s in evaluate(block) if s.code == "SAB2"]
     assert [e.threshold for e in sab.evidence][-5:] == ["sa_block_min_cycles", "sa_block_max_cycles",
                                                         "no_p_wave_max_correlation", "no_p_wave_max_correlation",
-                                                        "sa_block_max_rr_spread"]
+                                                        "regular_outside_pauses_max_rr_spread"]
     assert "SARRH" not in stated_codes(block) and "SR" in stated_codes(block)
     assert "SPAUSE" in stated_codes(normal(longest_pause_ms=2500.0, pause_sinus_cycles=2.5, **pause))
     for changed in (dict(blocked_pac_correlation=0.5), dict(dropped_p_correlation=0.6), dict(sinus_rr_spread=0.25)):
@@ -68,8 +78,9 @@ def test_the_pause_rules_need_a_pause_with_no_p_wave_in_a_regular_rhythm():
 
 
 def test_a_slow_sinus_rate_outside_the_pause_is_still_bradycardia():
-    slow = normal(heart_rate_bpm=50.0, longest_pause_ms=2300.0, pause_sinus_cycles=2.2, sinus_rate_outside_pauses_bpm=58.0,
-                  dropped_p_correlation=0.1, blocked_pac_correlation=0.2, sinus_rr_spread=0.05)
+    slow = normal(heart_rate_bpm=50.0, longest_pause_ms=2300.0, pause_sinus_cycles=2.2,
+                  sinus_rate_outside_pauses_bpm=58.0, dropped_p_correlation=0.1, blocked_pac_correlation=0.2,
+                  sinus_rr_spread=0.05)
     (bradycardia,) = [s for s in evaluate(slow) if s.code == "SBRAD"]
     assert [(e.measure, e.value) for e in bradycardia.evidence][-1] == ("sinus_rate_outside_pauses_bpm", 58.0)
     assert "SR" not in stated_codes(slow)
