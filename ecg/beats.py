@@ -13,6 +13,7 @@ ALIGN_WINDOW_S = (-0.06, 0.08)  # QRS part of the epoch used for alignment and m
 ALIGN_MAX_SHIFT_S = 0.02        # a beat's detected peak is moved by at most this much
 SAME_MORPHOLOGY_CORRELATION = 0.85  # QRS correlation with the dominant template: same morphology
 PREMATURE_RR_RATIO = 0.85       # RR below this x the median RR: premature (ectopic) beat
+MIN_REFERENCE_BEATS = 2         # beats on time that set the QRS template (else all beats do)
 IRREGULAR_RHYTHM = 0.12         # rr_irregularity above which prematurity says nothing (AF)
 PACED_SPIKE_WINDOW_S = (-0.2, 0.0)   # a pacemaker spike this close before R: a paced beat (LUDB 93: 150 ms)
 
@@ -95,17 +96,27 @@ def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: fl
     kinds = np.full(n_beats, "N", dtype="<U1")
     if n_beats == 0:
         return kinds
-    same_shape = qrs_correlation(epochs, r_index, fs) >= SAME_MORPHOLOGY_CORRELATION
     rr = np.diff(r_peaks, prepend=np.nan)
     premature = np.zeros(n_beats, dtype=bool)
     if n_beats >= 3:
-        median_rr = float(np.nanmedian(rr))
-        premature = rr < PREMATURE_RR_RATIO * median_rr
+        premature = rr < PREMATURE_RR_RATIO * _cycle_on_time(rr[1:])
+    same_shape = qrs_correlation(epochs, r_index, fs, reference=~premature) >= SAME_MORPHOLOGY_CORRELATION
+    if n_beats >= 3:
         kinds[same_shape & premature & _regular_between_premature_beats(rr, premature, fs)] = "S"
     kinds[~same_shape & premature] = "V"
     kinds[~same_shape & ~premature] = "Q"
     kinds[np.isfinite(lags)] = "P"
     return kinds
+
+
+def _cycle_on_time(rr: np.ndarray) -> float:
+    """The RR of a beat on time: the median RR; but where that median is itself premature against
+    the median, over successive pairs of RRs, of their mean, that pair median. A premature beat's
+    short RR and the pause after it add up to about two cycles, so in bigeminy (as many short RRs
+    as long ones, the plain median a short one) the pairs still give the cycle."""
+    median = float(np.median(rr))
+    paired = float(np.median((rr[:-1] + rr[1:]) / 2.0))
+    return paired if median < PREMATURE_RR_RATIO * paired else median
 
 
 def _regular_between_premature_beats(rr: np.ndarray, premature: np.ndarray, fs: float) -> bool:
@@ -117,12 +128,17 @@ def _regular_between_premature_beats(rr: np.ndarray, premature: np.ndarray, fs: 
     return irregularity is not None and irregularity <= IRREGULAR_RHYTHM
 
 
-def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float) -> np.ndarray:
-    """Pearson correlation of each beat's multi-lead QRS with the median QRS of all beats."""
+def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float, reference: np.ndarray | None = None) -> np.ndarray:
+    """Pearson correlation of each beat's multi-lead QRS with the median QRS of the ``reference``
+    beats: the beats on time, whose QRS is the rhythm's own, so that in ventricular bigeminy (as
+    many premature beats as conducted ones) the template is not a blend of both (all beats when
+    fewer than ``MIN_REFERENCE_BEATS`` are on time)."""
     lo, hi = (r_index + int(round(s * fs)) for s in ALIGN_WINDOW_S)
     qrs = epochs[:, :, lo:hi]
     qrs = qrs - np.nanmean(qrs, axis=-1, keepdims=True)
-    template = np.nanmedian(qrs, axis=0)
+    if reference is None or int(reference.sum()) < MIN_REFERENCE_BEATS:
+        reference = np.ones(len(qrs), dtype=bool)
+    template = np.nanmedian(qrs[reference], axis=0)
     flat = np.nan_to_num(qrs.reshape(qrs.shape[0], -1))
     reference = np.nan_to_num(template.ravel())
     norms = np.linalg.norm(flat, axis=1) * np.linalg.norm(reference)

@@ -8,6 +8,7 @@ import pytest
 from ecg.beats import inside_record, stimulus_lags
 from ecg.measure import measure
 from ecg.record import make_record
+from tests.ecg.measured import measure_signal, stated_codes
 from tests.ecg.synthetic_waves import LEADS, P_GAIN, synthetic_record
 
 
@@ -36,3 +37,17 @@ def test_an_electrode_step_at_the_record_end_is_no_beat():
     m = measure(make_record(signal, 500.0, list(LEADS), source="synthetic", format="npy"))
     assert m.ventricular_ectopic_beats == 0 and m.n_beats == 9
     assert m.heart_rate_bpm == pytest.approx(60 / 1.05, rel=0.01)
+
+
+@pytest.mark.parametrize("rate", [70.0, 90.0])
+def test_ventricular_bigeminy_keeps_the_sinus_beats_dominant(rate):
+    """Every other beat premature and wide: as many short RRs as long ones made the median RR a
+    short one (no beat premature) and the median QRS a blend of both shapes (no beat alike), so
+    every beat was of another kind and the QRS a mix of both (IVCD stated)."""
+    rr = 60.0 / rate
+    rr_s = [0.6 * rr if i % 2 == 0 else 1.4 * rr for i in range(int(10 / rr))]
+    signal, _ = synthetic_record(rr_s=rr_s, wide_beats=tuple(range(1, len(rr_s) + 1, 2)))
+    m = measure_signal(signal)
+    assert "".join(b.kind for b in m.beats) == "NV" * (len(m.beats) // 2) + "N" * (len(m.beats) % 2)
+    assert {"BIGU", "PVC"} <= stated_codes(m) and "IVCD" not in stated_codes(m)
+    assert m.qrs_duration_median_lead_ms < 110.0
