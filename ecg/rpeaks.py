@@ -3,7 +3,8 @@
 Each lead's slope in the QRS band is scaled to its own typical QRS slope and the squares are
 averaged over leads (a noisy or flat lead cannot dominate), then integrated over a QRS-long
 window (Pan & Tompkins 1985). Peaks of that envelope above a fraction of its typical beat
-height, at least a refractory period apart, are beats; long gaps are searched again with a
+height, at least a refractory period apart and seen in more than one lead, are beats; long gaps are
+searched again with a
 lower threshold, for a peak that stands out of the gap's own noise in more than one lead. Of two
 peaks closer than a QRS and its T wave can be, one far smaller than the other is that beat's P or
 T wave (Pan & Tompkins' T-wave discrimination, both ways round).
@@ -23,6 +24,9 @@ INTEGRATION_WINDOW_S = 0.08     # about one QRS width
 REFRACTORY_S = 0.22             # no two beats closer than this (270 bpm)
 TYPICAL_BLOCK_S = 2.0           # each block this long holds at least one beat above 30 bpm
 DETECTION_FRACTION = 0.2        # envelope peak / typical beat peak for a beat
+DETECTION_LEADS = 2             # ... reached in this many leads' own envelopes (one in a 1-2 lead record): a
+#                                 spike in one lead is no beat (PTB-XL subset: 15 such detections, most a
+#                                 false PVC and PAC; every LUDB beat is seen in 3 leads or more)
 SEARCHBACK_FRACTION = 0.08      # lower threshold inside a gap the rhythm says holds a missed beat
 SEARCHBACK_GAP = 1.6            # gap / median RR that triggers search-back
 SEARCHBACK_ABOVE_GAP = 4.0      # a search-back peak stands at least this x the gap's median envelope:
@@ -72,7 +76,19 @@ def detect_rpeaks(signal: np.ndarray, fs: float) -> np.ndarray:
     distance = max(1, int(REFRACTORY_S * fs))
     peaks, _ = find_peaks(envelope, height=DETECTION_FRACTION * typical, distance=distance)
     peaks = _drop_small_neighbours(envelope, peaks, int(NEIGHBOUR_WINDOW_S * fs))
+    peaks = peaks[_seen_in_leads(per_lead, peaks, int(INTEGRATION_WINDOW_S * fs / 2), fs)]
     return _search_back(envelope, per_lead, peaks, typical, distance, fs)
+
+
+def _seen_in_leads(per_lead: np.ndarray, peaks: np.ndarray, half_width: int, fs: float) -> np.ndarray:
+    """Which peaks reach ``DETECTION_FRACTION`` of each lead's typical beat within half_width in at
+    least ``DETECTION_LEADS`` leads' own envelopes (in one lead of a one- or two-lead record)."""
+    needed = DETECTION_LEADS if per_lead.shape[0] > DETECTION_LEADS else 1
+    block = max(1, int(TYPICAL_BLOCK_S * fs))
+    typical = np.array([_typical_block_peak(row, block) for row in per_lead])
+    seen = [int(np.sum(per_lead[:, max(0, p - half_width):p + half_width + 1].max(axis=1)
+                       >= DETECTION_FRACTION * typical)) for p in peaks]
+    return np.asarray(seen, dtype=int) >= needed
 
 
 def _drop_small_neighbours(envelope: np.ndarray, peaks: np.ndarray, window: int) -> np.ndarray:

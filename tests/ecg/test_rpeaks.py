@@ -12,7 +12,8 @@ from ecg.io import read_ecg
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
 from ecg.rpeaks import detect_rpeaks
 from tests.conftest import synthetic_12lead
-from tests.ecg.synthetic_waves import WaveTimes, synthetic_record
+from tests.ecg.measured import measure_signal, stated_codes
+from tests.ecg.synthetic_waves import LEADS, WaveTimes, synthetic_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 
@@ -73,6 +74,26 @@ def test_a_burst_in_the_lead_with_the_smallest_qrs_is_not_a_beat():
     avl, middle = 4, (onsets[4] + onsets[5]) // 2  # aVL's QRS is about 0.1 mV here
     signal[avl, middle:middle + 40] += 0.05 * np.sin(2 * np.pi * 25 * np.arange(40) / 500.0)
     assert _matches(detect_rpeaks(signal, 500.0), onsets, 50) == (len(onsets), 0)
+
+
+def test_a_spike_in_one_lead_is_not_a_beat():
+    """As PTB-XL 5516 (subset): a sharp deflection in V2 alone, between two beats, made a false
+    premature ventricular beat and turned the next beat into a premature atrial one."""
+    signal, onsets = synthetic_record(rr_s=[0.8] * 11)
+    signal = signal.astype(float)
+    v2, middle = LEADS.index("V2"), (onsets[4] + onsets[5]) // 2
+    signal[v2, middle:middle + 20] -= 2.0 * np.hanning(20)
+    assert _matches(detect_rpeaks(signal, 500.0), onsets, 50) == (len(onsets), 0)
+    assert not stated_codes(measure_signal(signal)) & {"PVC", "PAC"}
+
+
+def test_a_beat_seen_in_one_of_two_leads_is_a_beat():
+    """Two-lead Holter records keep the one-lead rule (MIT-BIH 100 has 4 beats of 2,262 seen in one
+    of its two leads only)."""
+    signal, onsets = synthetic_record(rr_s=[0.8] * 11)
+    two_leads = signal[[LEADS.index("II"), LEADS.index("V5")]].astype(float)
+    two_leads[1, onsets[5] - 100:onsets[5] + 300] = 0.0   # V5 loses contact for one beat
+    assert _matches(detect_rpeaks(two_leads, 500.0), onsets, 50) == (len(onsets), 0)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
