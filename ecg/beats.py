@@ -100,9 +100,8 @@ def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: fl
     premature = np.zeros(n_beats, dtype=bool)
     if n_beats >= 3:
         premature = rr < PREMATURE_RR_RATIO * _cycle_on_time(rr[1:])
-    same_shape = qrs_correlation(epochs, r_index, fs, reference=~premature) >= SAME_MORPHOLOGY_CORRELATION
-    if n_beats >= 3:
-        kinds[same_shape & premature & _regular_between_premature_beats(rr, premature, fs)] = "S"
+    same_shape = qrs_correlation(epochs, r_index, fs, on_time=~premature) >= SAME_MORPHOLOGY_CORRELATION
+    kinds[same_shape & premature & _regular_between_premature_beats(rr, premature, fs)] = "S"
     kinds[~same_shape & premature] = "V"
     kinds[~same_shape & ~premature] = "Q"
     kinds[np.isfinite(lags)] = "P"
@@ -128,17 +127,17 @@ def _regular_between_premature_beats(rr: np.ndarray, premature: np.ndarray, fs: 
     return irregularity is not None and irregularity <= IRREGULAR_RHYTHM
 
 
-def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float, reference: np.ndarray | None = None) -> np.ndarray:
-    """Pearson correlation of each beat's multi-lead QRS with the median QRS of the ``reference``
-    beats: the beats on time, whose QRS is the rhythm's own, so that in ventricular bigeminy (as
-    many premature beats as conducted ones) the template is not a blend of both (all beats when
-    fewer than ``MIN_REFERENCE_BEATS`` are on time)."""
+def qrs_correlation(epochs: np.ndarray, r_index: int, fs: float, on_time: np.ndarray | None = None) -> np.ndarray:
+    """Pearson correlation of each beat's multi-lead QRS with the median QRS of the beats
+    ``on_time``, whose QRS is the rhythm's own, so that in ventricular bigeminy (as many premature
+    beats as conducted ones) the template is not a blend of both (all beats when fewer than
+    ``MIN_REFERENCE_BEATS`` are on time)."""
     lo, hi = (r_index + int(round(s * fs)) for s in ALIGN_WINDOW_S)
     qrs = epochs[:, :, lo:hi]
     qrs = qrs - np.nanmean(qrs, axis=-1, keepdims=True)
-    if reference is None or int(reference.sum()) < MIN_REFERENCE_BEATS:
-        reference = np.ones(len(qrs), dtype=bool)
-    template = np.nanmedian(qrs[reference], axis=0)
+    if on_time is None or int(on_time.sum()) < MIN_REFERENCE_BEATS:
+        on_time = np.ones(len(qrs), dtype=bool)
+    template = np.nanmedian(qrs[on_time], axis=0)
     flat = np.nan_to_num(qrs.reshape(qrs.shape[0], -1))
     reference = np.nan_to_num(template.ravel())
     norms = np.linalg.norm(flat, axis=1) * np.linalg.norm(reference)

@@ -3,11 +3,10 @@
 Each lead's slope in the QRS band is scaled to its own typical QRS slope and the squares are
 averaged over leads (a noisy or flat lead cannot dominate), then integrated over a QRS-long
 window (Pan & Tompkins 1985). Peaks of that envelope above a fraction of its typical beat
-height, at least a refractory period apart and seen in more than one lead, are beats; long gaps are
-searched again with a
-lower threshold, for a peak that stands out of the gap's own noise in more than one lead. Of two
-peaks closer than a QRS and its T wave can be, one far smaller than the other is that beat's P or
-T wave (Pan & Tompkins' T-wave discrimination, both ways round).
+height, at least a refractory period apart and seen in more than one lead, are beats; long gaps
+are searched again with a lower threshold, for a peak that stands out of the gap's own noise in
+more than one lead. Of two peaks closer than a QRS and its T wave can be, one far smaller than the
+other is that beat's P or T wave (Pan & Tompkins' T-wave discrimination, both ways round).
 """
 
 from __future__ import annotations
