@@ -101,7 +101,8 @@ def classify_beats(epochs: np.ndarray, r_index: int, r_peaks: np.ndarray, fs: fl
     if n_beats >= 3:
         premature = rr < PREMATURE_RR_RATIO * _cycle_on_time(rr[1:])
     same_shape = qrs_correlation(epochs, r_index, fs, on_time=~premature) >= SAME_MORPHOLOGY_CORRELATION
-    kinds[same_shape & premature & _regular_between_premature_beats(rr, premature, fs)] = "S"
+    kinds[same_shape & premature & _early_against_the_rr_before(rr)
+          & _regular_between_premature_beats(rr, premature, fs)] = "S"
     kinds[~same_shape & premature] = "V"
     kinds[~same_shape & ~premature] = "Q"
     kinds[np.isfinite(lags)] = "P"
@@ -116,6 +117,14 @@ def _cycle_on_time(rr: np.ndarray) -> float:
     median = float(np.median(rr))
     paired = float(np.median((rr[:-1] + rr[1:]) / 2.0))
     return paired if median < PREMATURE_RR_RATIO * paired else median
+
+
+def _early_against_the_rr_before(rr: np.ndarray) -> np.ndarray:
+    """Whether each beat comes early against the RR before it too (the first RR has none): a
+    premature atrial beat is abrupt, while sinus arrhythmia speeds up from beat to beat."""
+    early = np.ones(rr.size, dtype=bool)
+    early[2:] = rr[2:] < PREMATURE_RR_RATIO * rr[1:-1]
+    return early
 
 
 def _regular_between_premature_beats(rr: np.ndarray, premature: np.ndarray, fs: float) -> bool:

@@ -14,7 +14,7 @@ from ecg.io import read_ecg
 from ecg.measure import measure
 from ecg.measurements import Measurements
 from tests.conftest import synthetic_12lead
-from tests.ecg.measured import measure_signal
+from tests.ecg.measured import measure_signal, stated_codes
 from tests.ecg.synthetic_waves import synthetic_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
@@ -136,6 +136,15 @@ def test_one_premature_narrow_beat_is_supraventricular_though_it_makes_the_rr_ir
     assert m.rr_irregularity > 0.12  # what atrial fibrillation reaches: the old gate saw no premature beat
     assert [b.kind for b in m.beats].count("S") == m.supraventricular_ectopic_beats == 1
     assert {"PAC", "SR"} <= {s.code for s in evaluate(m)}
+
+
+def test_sinus_arrhythmia_speeding_up_from_beat_to_beat_has_no_premature_beat():
+    """RRs of 700-1,100 ms that change by at most 130 ms a beat: the fastest are under 0.85 of the
+    median RR but not of the RR before them, so they are no premature atrial beats (three were)."""
+    signal, _ = synthetic_record(rr_s=list(0.9 + 0.2 * np.sin(np.arange(12) / 1.5)))
+    m = measure_signal(signal)
+    assert m.supraventricular_ectopic_beats == 0
+    assert "SARRH" in stated_codes(m) and "PAC" not in stated_codes(m)
 
 
 def test_paced_record_counts_paced_beats():
