@@ -31,6 +31,7 @@ ANALYSIS_FS = 500.0             # every record is measured at this rate
 MAX_ANALYSED_S = 300.0          # long (Holter) records: the first five minutes
 BAND_HZ = (0.5, 40.0)           # baseline wander and mains/EMG out; P/QRS/T kept
 MIN_BEATS = 2                   # fewer dominant beats than this: no representative beat
+RECURRING_KINDS = ("N", "S", "P")  # beats of the dominant QRS shape, or paced (ecg.beats): white noise has none
 # A beat's P window correlates this well with the representative P: it has a P wave. On the odd
 # LUDB records, at least 70 % of the beats of every sinus record pass, at most 15 % of an AF's.
 P_BEAT_CORRELATION = 0.7
@@ -72,6 +73,10 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
         result.notes["n_beats"] = "no QRS complexes found"
         return result, None
     beats = find_beats(signal, r_peaks, fs, spikes)
+    if int(np.sum(np.isin(beats.kinds, RECURRING_KINDS) & beats.usable)) < MIN_BEATS:
+        result.notes["n_beats"] = (f"no QRS shape recurs in {MIN_BEATS} or more of the {r_peaks.size} "
+                                   "peaks found: noise, or no ECG in the record")
+        return result, None
     _rhythm(result, beats, fs)
     if int(beats.dominant.sum()) < MIN_BEATS:
         result.notes["qrs_duration_ms"] = f"fewer than {MIN_BEATS} complete beats of one kind"

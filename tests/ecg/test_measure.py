@@ -279,3 +279,13 @@ def test_noise_does_not_widen_the_median_lead_qrs_into_a_block(record, block):
     m = measure(clean.with_signal(clean.signal + noise))  # 50 uV of white noise on every lead
     assert m.qrs_duration_median_lead_ms == pytest.approx(_experts_median_lead_qrs_ms(record), abs=10)
     assert ("CLBBB" in {s.code for s in evaluate(m)}) == block
+
+
+@pytest.mark.parametrize("leads", [12, 1])
+def test_white_noise_has_no_beats_and_no_statements(leads):
+    """Noise of 20-50 uV passes as a usable lead; its envelope peaks were 31 "beats" at 198/min
+    with CRBBB and PVC until no QRS shape had to recur."""
+    noise = np.random.default_rng(0).normal(0.0, 0.05, (leads, 5000)).astype(np.float32)
+    m = measure_signal(noise, leads=("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")[:leads])
+    assert m.n_beats == 0 and m.heart_rate_bpm is None and "no QRS shape recurs" in m.notes["n_beats"]
+    assert not stated_codes(m)
