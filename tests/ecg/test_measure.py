@@ -15,7 +15,7 @@ from ecg.measure import measure
 from ecg.measurements import Measurements
 from tests.conftest import synthetic_12lead
 from tests.ecg.measured import measure_signal, stated_codes
-from tests.ecg.synthetic_waves import synthetic_record
+from tests.ecg.synthetic_waves import LEADS, synthetic_record
 
 LUDB = Path(__file__).resolve().parents[1] / "fixtures" / "ludb"
 DESIGN_KEYS = ("heart_rate_bpm", "rr_ms", "p_duration_ms", "pr_interval_ms", "qrs_duration_ms",
@@ -286,6 +286,6 @@ def test_white_noise_has_no_beats_and_no_statements(leads):
     """Noise of 20-50 uV passes as a usable lead; its envelope peaks were 31 "beats" at 198/min
     with CRBBB and PVC until no QRS shape had to recur."""
     noise = np.random.default_rng(0).normal(0.0, 0.05, (leads, 5000)).astype(np.float32)
-    m = measure_signal(noise, leads=("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")[:leads])
+    m = measure_signal(noise, leads=LEADS[:leads])
     assert m.n_beats == 0 and m.heart_rate_bpm is None and "no QRS shape recurs" in m.notes["n_beats"]
     assert not stated_codes(m)

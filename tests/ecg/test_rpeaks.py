@@ -71,7 +71,7 @@ def test_noise_seen_in_one_lead_of_a_long_pause_is_not_a_beat(noise_mv, seed):
 def test_a_burst_in_the_lead_with_the_smallest_qrs_is_not_a_beat():
     signal, onsets = synthetic_record(rr_s=[1.2] * 4 + [3.0] + [1.2] * 3)
     signal = signal.astype(float)
-    avl, middle = 4, (onsets[4] + onsets[5]) // 2  # aVL's QRS is about 0.1 mV here
+    avl, middle = LEADS.index("aVL"), (onsets[4] + onsets[5]) // 2  # aVL's QRS is about 0.1 mV here
     signal[avl, middle:middle + 40] += 0.05 * np.sin(2 * np.pi * 25 * np.arange(40) / 500.0)
     assert _matches(detect_rpeaks(signal, 500.0), onsets, 50) == (len(onsets), 0)
 
