@@ -201,7 +201,7 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
             qrs_ms=_span_ms(own, "qrs_onset", "qrs_offset", ms),
             qt_ms=_span_ms(own, "qrs_onset", "t_offset", ms),
         ))
-    judged = [b.p_wave for b in result.beats if b.p_wave is not None]
+    judged = [b.p_wave for b in result.beats if b.p_wave is not None and b.kind != "V"]  # a PVC has no P wave
     result.p_wave_present_share = float(np.mean(judged)) if judged else (0.0 if f.p_onset is None else None)
     share = result.p_wave_present_share
     if f.p_onset is not None and share is not None and share >= P_PRESENT_SHARE:

@@ -79,7 +79,7 @@ class Measurements:
     ventricular_ectopic_beats: int = 0
     supraventricular_ectopic_beats: int = 0
     paced_beats: int = 0
-    p_wave_present_share: float | None = None   # share of beats with a P wave
+    p_wave_present_share: float | None = None   # share of beats with a P wave, ventricular ectopics left out
     atrial_rate_bpm: float | None = None        # from P/F waves where measurable
     atrial_periodicity: float | None = None     # outside the QRS, the repeat at that cycle (ecg.atrial)
     dissociated_p_periodicity: float | None = None  # P waves apart from the QRS (ecg.dissociation)

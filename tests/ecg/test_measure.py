@@ -138,6 +138,19 @@ def test_one_premature_narrow_beat_is_supraventricular_though_it_makes_the_rr_ir
     assert {"PAC", "SR"} <= {s.code for s in evaluate(m)}
 
 
+@pytest.mark.parametrize("rate", [70.0, 90.0])
+def test_frequent_premature_ventricular_beats_leave_the_sinus_rhythm(rate):
+    """Ventricular trigeminy: every third beat a PVC, which has no P wave of its own. Counted among
+    the beats, the PVCs brought the P-wave share to 67 %, so the P waves were dropped and no sinus
+    rhythm was stated."""
+    rr = 60.0 / rate
+    rr_s = [0.6 * rr if i % 3 == 2 else (1.4 * rr if i % 3 == 0 and i else rr) for i in range(int(10 / rr))]
+    signal, _ = synthetic_record(rr_s=rr_s, wide_beats=tuple(i + 1 for i in range(len(rr_s)) if i % 3 == 2))
+    m = measure_signal(signal)
+    assert m.p_wave_present_share == 1.0 and m.pr_interval_ms == pytest.approx(160, abs=15)
+    assert {"SR", "PVC"} <= stated_codes(m)
+
+
 def test_sinus_arrhythmia_speeding_up_from_beat_to_beat_has_no_premature_beat():
     """RRs of 700-1,100 ms that change by at most 130 ms a beat: the fastest are under 0.85 of the
     median RR but not of the RR before them, so they are no premature atrial beats (three were)."""
