@@ -177,6 +177,15 @@ def rr_irregularity(rr_s: np.ndarray) -> float | None:
     return float(np.sqrt(np.mean(np.diff(rr_s) ** 2)) / np.mean(rr_s))
 
 
+def pair_irregularity(rr: np.ndarray) -> float | None:
+    """RMSSD of the sums of successive RR pairs over their mean, the lower of the two ways to pair
+    them; None with fewer than three pairs. Near 0 where the rhythm is regularly irregular (each
+    short RR followed by a long one), about as high as ``rr_irregularity`` in atrial fibrillation."""
+    found = [rr_irregularity(rr[start:start + 2 * n:2] + rr[start + 1:start + 2 * n:2])
+             for start in (0, 1) if (n := (rr.size - start) // 2) >= 3]
+    return min(found, default=None)
+
+
 def inside_record(r_peaks: np.ndarray, n_samples: int, fs: float) -> np.ndarray:
     """The R peaks whose QRS part (``ALIGN_WINDOW_S``) lies wholly inside the record. A QRS cut off
     by the record's edge cannot be classified, and what is detected there is often no QRS at all:

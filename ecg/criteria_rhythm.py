@@ -7,7 +7,10 @@ from __future__ import annotations
 import math
 from statistics import fmean
 
+import numpy as np
+
 from ecg import thresholds as t
+from ecg.beats import pair_irregularity
 from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Statement, check, statement
 from ecg.measurements import Beat, Measurements
@@ -165,9 +168,14 @@ def atrial_fibrillation(m: Measurements) -> Outcome:
     were not conducted (dropped beats)."""
     if m.atrial_rate_bpm is not None:
         return None
-    return statement("AFIB", [
-        check("beats.rr_ms (NN RMSSD / mean NN)", nn_irregularity(m.beats), ">=", t.AF_MIN_RR_IRREGULARITY),
-        check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE)])
+    irregularity = nn_irregularity(m.beats)
+    evidence = [check("beats.rr_ms (NN RMSSD / mean NN)", irregularity, ">=", t.AF_MIN_RR_IRREGULARITY),
+                check("p_wave_present_share", m.p_wave_present_share, "<", t.AF_MAX_P_WAVE_SHARE)]
+    pairs = pair_irregularity(np.array([b.rr_ms for b in m.beats if b.rr_ms is not None]))
+    if irregularity is not None and pairs is not None:  # paced, or too few RRs to pair: as before
+        evidence.append(check("beats.rr_ms (RR pair sums RMSSD / mean)", pairs, ">=", t.AF_MIN_PAIR_IRREGULARITY))
+    return statement("AFIB", evidence)
+
 
 
 def atrial_flutter(m: Measurements) -> Outcome:

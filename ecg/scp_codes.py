@@ -124,9 +124,10 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         "AFIB", "atrial fibrillation", "rhythm",
         f"NN irregularity (RMSSD of successive NN intervals / mean NN, ectopic beats excluded) at least "
         f"{t.AF_MIN_RR_IRREGULARITY.value:g} and P waves "
-        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats, unless an atrial rate is read "
-        "(flutter waves, or P waves that were not conducted: dropped beats)",
-        (t.AF_MIN_RR_IRREGULARITY, t.AF_MAX_P_WAVE_SHARE)),
+        f"before fewer than {t.AF_MAX_P_WAVE_SHARE.value:.0%} of beats, irregularly irregular (RR pair sums "
+        f"irregular too, at least {t.AF_MIN_PAIR_IRREGULARITY.value:g}, where there are three pairs), unless an "
+        "atrial rate is read (flutter waves, or P waves that were not conducted: dropped beats)",
+        (t.AF_MIN_RR_IRREGULARITY, t.AF_MAX_P_WAVE_SHARE, t.AF_MIN_PAIR_IRREGULARITY)),
     StatementDefinition(
         "AFLT", "atrial flutter", "rhythm",
         f"regular atrial (F) waves: the signal outside the QRS correlates at least "

@@ -90,6 +90,11 @@ AF_MIN_RR_IRREGULARITY = Threshold(
     "RMSSD of successive NN intervals divided by their mean, at or above which the rhythm is "
     "irregular (NN: between two normal beats, ectopic beats excluded as in HRV practice, "
     f"{TASK_FORCE_1996})")
+AF_MIN_PAIR_IRREGULARITY = Threshold(
+    "af_min_pair_irregularity", 0.025, "ratio", PROJECT_CHOICE,
+    "RMSSD of the sums of successive RR pairs divided by their mean (the lower of the two ways to "
+    "pair them), at or above which an irregular rhythm is irregularly irregular: the short-long pairs "
+    "of bigeminy and 3:2 block add up to within 0.1 %, LUDB's atrial fibrillations to 0.057-0.35")
 AF_MAX_P_WAVE_SHARE = Threshold(
     "af_max_p_wave_share", 0.6, "fraction", PROJECT_CHOICE,
     "share of beats with a P wave below which organised atrial activity is called absent; ecg.measure "

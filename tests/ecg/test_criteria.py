@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,13 +78,27 @@ def test_nn_irregularity_is_rmssd_over_mean_of_normal_to_normal_intervals():
     assert nn_irregularity(beats) is None
 
 
+def _irregular_beats(spread_ms: float, seed: int = 0) -> list:
+    """Sinus-like beats whose RRs vary at random over ``spread_ms`` around 850 ms."""
+    rr = np.random.default_rng(seed).uniform(850.0 - spread_ms / 2, 850.0 + spread_ms / 2, 12)
+    return [replace(beat, rr_ms=None if i == 0 else float(rr[i])) for i, beat in enumerate(sinus_beats())]
+
+
 @pytest.mark.parametrize("spread, share, af", [
-    (86.0, 0.59, True), (84.0, 0.0, False), (300.0, 0.6, False), (300.0, None, False)])
+    (400.0, 0.59, True), (40.0, 0.0, False), (400.0, 0.6, False), (400.0, None, False)])
 def test_atrial_fibrillation_needs_irregular_rr_and_absent_p_waves(spread, share, af):
-    beats = sinus_beats(spread_ms=spread)
-    assert (nn_irregularity(beats) >= 0.1) is (spread > 85.0)
+    beats = _irregular_beats(spread)
+    assert (nn_irregularity(beats) >= 0.1) is (spread > 100.0)
     m = normal(beats=beats, p_wave_present_share=share, atrial_rate_bpm=None)   # no P waves: no atrial rate
     assert ("AFIB" in codes(m)) is af
+
+
+def test_regularly_irregular_pairs_are_no_atrial_fibrillation():
+    """Each short RR followed by a long one (bigeminy, 3:2 block): the NN intervals are irregular,
+    their pair sums are not."""
+    m = normal(beats=sinus_beats(spread_ms=300.0), p_wave_present_share=0.0, atrial_rate_bpm=None)
+    assert nn_irregularity(m.beats) >= 0.1 and "AFIB" not in codes(m)
+    assert "AFIB" in codes(replace(m, beats=_irregular_beats(300.0)))
 
 
 def test_ectopic_beats_do_not_make_atrial_fibrillation():
@@ -95,7 +110,7 @@ def test_ectopic_beats_do_not_make_atrial_fibrillation():
 
 def test_no_atrial_premature_complexes_are_reported_in_atrial_fibrillation():
     assert "PAC" in codes(normal(supraventricular_ectopic_beats=2))
-    assert "PAC" not in codes(normal(supraventricular_ectopic_beats=2, beats=sinus_beats(spread_ms=300.0),
+    assert "PAC" not in codes(normal(supraventricular_ectopic_beats=2, beats=_irregular_beats(300.0),
                                      p_wave_present_share=0.1, atrial_rate_bpm=None))
 
 
@@ -110,7 +125,7 @@ def test_atrial_flutter_needs_regular_atrial_waves(periodicity, flutter):
 
 
 def test_flutter_with_variable_conduction_is_not_also_atrial_fibrillation():
-    irregular = dict(beats=sinus_beats(spread_ms=300.0), p_wave_present_share=0.0, atrial_rate_bpm=None)
+    irregular = dict(beats=_irregular_beats(300.0), p_wave_present_share=0.0, atrial_rate_bpm=None)
     assert "AFIB" in codes(normal(**irregular, atrial_periodicity=0.3))
     found = codes(normal(**irregular | {"atrial_rate_bpm": 290.0}, atrial_periodicity=0.8))
     assert "AFLT" in found and "AFIB" not in found
