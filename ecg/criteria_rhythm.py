@@ -163,9 +163,9 @@ def sinus_arrhythmia(m: Measurements) -> Outcome:
 
 
 def atrial_fibrillation(m: Measurements) -> Outcome:
-    """An irregular rhythm without P waves, unless organised atrial activity explains it: an
-    atrial rate read from flutter waves (flutter with variable conduction) or from P waves that
-    were not conducted (dropped beats)."""
+    """An irregularly irregular rhythm without P waves, unless organised atrial activity explains
+    it: an atrial rate read from flutter waves (flutter with variable conduction) or from P waves
+    that were not conducted (dropped beats)."""
     if m.atrial_rate_bpm is not None:
         return None
     irregularity = nn_irregularity(m.beats)
@@ -175,7 +175,6 @@ def atrial_fibrillation(m: Measurements) -> Outcome:
     if irregularity is not None and pairs is not None:  # paced, or too few RRs to pair: as before
         evidence.append(check("beats.rr_ms (RR pair sums RMSSD / mean)", pairs, ">=", t.AF_MIN_PAIR_IRREGULARITY))
     return statement("AFIB", evidence)
-
 
 
 def atrial_flutter(m: Measurements) -> Outcome:
