@@ -49,17 +49,14 @@ def pauses(beats: Beats) -> np.ndarray:
     return np.flatnonzero(both & (rr >= PAUSE_RATIO * cycle))
 
 
-def one_cycle_rrs(beats: Beats) -> np.ndarray | None:
+def _one_cycle_rrs(beats: Beats, cycle: float) -> np.ndarray:
     """The RRs (samples) between normal beats that span one sinus cycle (under ONE_CYCLE_BELOW of
-    it): the rhythm outside its pauses; None without a sinus cycle."""
-    cycle = sinus_cycle(beats)
-    if cycle is None:
-        return None
+    it): the rhythm outside its pauses; never empty, as the cycle is the median of the shorter RRs."""
     rr, both = _normal_rrs(beats)
     return rr[both & (rr < ONE_CYCLE_BELOW * cycle)]
 
 
-def rr_spread(one_cycle: np.ndarray, cycle: float) -> float:
+def _rr_spread(one_cycle: np.ndarray, cycle: float) -> float:
     """Longest minus shortest of the RRs outside the pauses, over the sinus cycle."""
     return float(one_cycle.max() - one_cycle.min()) / cycle
 
@@ -67,15 +64,18 @@ def rr_spread(one_cycle: np.ndarray, cycle: float) -> float:
 def regular_rr_outside_pauses(beats: Beats) -> float | None:
     """The mean RR (samples) outside the pauses where the rhythm there is regular (spread at most
     REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD); None otherwise or without a sinus cycle."""
-    one_cycle, cycle = one_cycle_rrs(beats), sinus_cycle(beats)
-    if one_cycle is None or cycle is None or rr_spread(one_cycle, cycle) > t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD.value:
+    cycle = sinus_cycle(beats)
+    if cycle is None:
+        return None
+    one_cycle = _one_cycle_rrs(beats, cycle)
+    if _rr_spread(one_cycle, cycle) > t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD.value:
         return None
     return float(one_cycle.mean())
 
 
 def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     """Set ``longest_pause_ms`` (the longest RR between normal beats), ``pause_sinus_cycles`` (it
-    over the sinus cycle), ``sinus_rr_spread`` (``rr_spread``: how regular the rhythm is outside its
+    over the sinus cycle), ``sinus_rr_spread`` (``_rr_spread``: how regular the rhythm is outside its
     pauses) and ``sinus_rate_outside_pauses_bpm`` (the rate of the RRs outside the pauses), or
     note why they cannot be read."""
     cycle = sinus_cycle(beats)
@@ -88,6 +88,6 @@ def read_pauses(result: Measurements, beats: Beats, fs: float) -> None:
     longest = float(rr[both].max())
     result.longest_pause_ms = longest * 1000.0 / fs
     result.pause_sinus_cycles = longest / cycle
-    one_cycle = one_cycle_rrs(beats)
-    result.sinus_rr_spread = rr_spread(one_cycle, cycle)
+    one_cycle = _one_cycle_rrs(beats, cycle)
+    result.sinus_rr_spread = _rr_spread(one_cycle, cycle)
     result.sinus_rate_outside_pauses_bpm = 60.0 * fs / float(one_cycle.mean())

@@ -85,8 +85,8 @@ def _seen_in_leads(per_lead: np.ndarray, peaks: np.ndarray, half_width: int, fs:
     needed = DETECTION_LEADS if per_lead.shape[0] > DETECTION_LEADS else 1
     block = max(1, int(TYPICAL_BLOCK_S * fs))
     typical = np.array([_typical_block_peak(row, block) for row in per_lead])
-    seen = [int(np.sum(per_lead[:, max(0, p - half_width):p + half_width + 1].max(axis=1)
-                       >= DETECTION_FRACTION * typical)) for p in peaks]
+    seen = [int(np.sum(_lead_maxima(per_lead, p, half_width, 0, per_lead.shape[-1]) >= DETECTION_FRACTION * typical))
+            for p in peaks]
     return np.asarray(seen, dtype=int) >= needed
 
 
@@ -137,6 +137,11 @@ def _search_back(envelope: np.ndarray, per_lead: np.ndarray, peaks: np.ndarray, 
 def _stands_out_in_leads(per_lead: np.ndarray, peak: int, lo: int, hi: int, half_width: int) -> bool:
     """Whether enough leads' envelopes within half_width of the peak reach ``SEARCHBACK_ABOVE_GAP``
     x their own median over the gap [lo, hi)."""
-    near = per_lead[:, max(lo, peak - half_width):min(hi, peak + half_width + 1)].max(axis=1)
+    near = _lead_maxima(per_lead, peak, half_width, lo, hi)
     ratios = near / np.maximum(np.median(per_lead[:, lo:hi], axis=1), np.finfo(float).tiny)
     return int(np.sum(ratios >= SEARCHBACK_ABOVE_GAP)) >= min(SEARCHBACK_LEADS, per_lead.shape[0])
+
+
+def _lead_maxima(per_lead: np.ndarray, peak: int, half_width: int, lo: int, hi: int) -> np.ndarray:
+    """Each lead's envelope maximum within half_width of the peak, inside [lo, hi)."""
+    return per_lead[:, max(lo, peak - half_width):min(hi, peak + half_width + 1)].max(axis=1)
