@@ -54,7 +54,10 @@ T_SMOOTHING_S = 0.03             # moving average of each lead before the magnit
 T_START_AFTER_QRS_S = 0.08       # the T wave peaks no earlier than this after QRS offset,
 T_PEAK_MAX_QTC_S = 0.45          # before QRS onset + this x sqrt(RR / 1 s),
 T_END_MAX_QTC_S = 0.6            # and ends before QRS onset + this x sqrt(RR / 1 s) (QTc 600 ms)
-T_SEARCH_RR_SHARE = 0.8          # and before this share of the RR after QRS onset
+T_SEARCH_RR_SHARE = 0.8          # and before this share of the RR after QRS onset,
+T_END_BEFORE_NEXT_QRS_S = 0.02   # and this long before the next beat's QRS onset where that beat
+#                                  comes early (a PVC right after the T wave, as in bigeminy),
+T_MIN_DESCENT_S = 0.06           # its peak at least this long before that
 TRAPEZIUM_REFERENCE_S = 0.15     # trapezium reference point: this far past the steepest slope
 T_END_FRACTION = 0.05            # T ends at the latest where its magnitude is within this share
 T_FLOOR_SPAN_S = 0.1             # of its height above the lowest level in the span after it
@@ -181,16 +184,20 @@ def isoelectric_level(beat: np.ndarray, qrs_onset: int, fs: float) -> np.ndarray
 
 
 def t_wave(beat: np.ndarray, baseline: np.ndarray, qrs_onset: int, qrs_offset: int, rr_samples: float,
-           fs: float) -> tuple[int | None, int | None]:
+           fs: float, rr_after: float | None = None) -> tuple[int | None, int | None]:
     """T peak (spatial magnitude maximum) and T offset (trapezium after the steepest descent),
-    searched within rate-corrected limits so that the next P wave is not taken for a T wave."""
+    searched within rate-corrected limits so that the next P wave is not taken for a T wave, and
+    before the next QRS where it comes early (``rr_after`` shorter than ``rr_samples``)."""
     smooth = uniform_filter1d(beat, max(1, int(T_SMOOTHING_S * fs)), axis=-1)
     magnitude = spatial_magnitude(smooth, baseline)
     rr_root = np.sqrt(rr_samples / fs)
+    early = rr_after is not None and rr_after < rr_samples
+    next_qrs = qrs_onset + int(rr_after - T_END_BEFORE_NEXT_QRS_S * fs) if early else magnitude.size
     start = qrs_offset + int(T_START_AFTER_QRS_S * fs)
-    peak_stop = min(magnitude.size - 1, qrs_onset + int(T_PEAK_MAX_QTC_S * rr_root * fs))
+    peak_stop = min(magnitude.size - 1, qrs_onset + int(T_PEAK_MAX_QTC_S * rr_root * fs),
+                    next_qrs - int(T_MIN_DESCENT_S * fs))
     stop = min(magnitude.size - 1, qrs_onset + int(T_END_MAX_QTC_S * rr_root * fs),
-               qrs_onset + int(T_SEARCH_RR_SHARE * rr_samples))
+               qrs_onset + int(T_SEARCH_RR_SHARE * rr_samples), next_qrs)
     if peak_stop - start < int(0.04 * fs) or stop <= peak_stop:
         return None, None
     peak = start + int(np.argmax(magnitude[start:peak_stop]))
@@ -239,8 +246,11 @@ def p_wave(beat: np.ndarray, qrs_onset: int, search_start: int,
 
 
 def delineate(beat: np.ndarray, r_index: int, fs: float, rr_samples: float,
-              stimulus: int | None = None) -> Fiducials:
-    """All global fiducials of a (leads, samples) representative beat whose R peak is at r_index;
+              stimulus: int | None = None, rr_after: float | None = None) -> Fiducials:
+    """All global fiducials of a (leads, samples) representative beat whose R peak is at r_index.
+    ``rr_samples``: the RR that the beat ends, which sets the rate-corrected T-wave limits and
+    where the previous T wave ends (the P search starts after it); ``rr_after``: the RR to the
+    next beat, whose QRS the T search stops before where it comes early (as in bigeminy);
     ``stimulus``: the sample of the pacing pulse of a paced beat, where its QRS starts."""
     qrs_onset, qrs_offset = qrs_bounds(beat, r_index, fs, stimulus)
     if qrs_onset is None or qrs_offset is None:
@@ -248,7 +258,7 @@ def delineate(beat: np.ndarray, r_index: int, fs: float, rr_samples: float,
     # the isoelectric level and the P wave lie before the ventricles' activation or its pacing pulse
     activation = qrs_onset if stimulus is None else max(0, stimulus - int(round(SPIKE_HALF_WIDTH_S * fs)))
     baseline = isoelectric_level(beat, activation, fs)
-    t_peak, t_offset = t_wave(beat, baseline, qrs_onset, qrs_offset, rr_samples, fs)
+    t_peak, t_offset = t_wave(beat, baseline, qrs_onset, qrs_offset, rr_samples, fs, rr_after)
     previous_t_end = r_index - rr_samples + ((t_offset or qrs_offset) - r_index)
     p_onset, p_peak, p_offset = p_wave(beat, activation,
                                        int(previous_t_end + P_GAP_AFTER_T_S * fs), fs)

@@ -14,8 +14,8 @@ from scipy.ndimage import uniform_filter1d
 
 from ecg.atrial_rate import read_atrial_rate
 from ecg.blocked_pac import read_blocked_pacs
-from ecg.beats import (IRREGULAR_RHYTHM, Beats, RepresentativeBeat, find_beats, inside_record, median_beat,
-                       rr_irregularity)
+from ecg.beats import (IRREGULAR_RHYTHM, PREMATURE_RR_RATIO, Beats, RepresentativeBeat, find_beats,
+                       inside_record, median_beat, rr_irregularity)
 from ecg.delineate import Fiducials, delineate
 from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
@@ -85,7 +85,8 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     template = median_beat(beats.epochs, beats.dominant)
     rr = np.diff(beats.r_peaks)
     rr_samples = float(np.median(rr)) if rr.size else 1.0 * fs
-    fiducials = delineate(template, beats.r_index, fs, rr_samples, _stimulus(beats, beats.dominant))
+    rr_before, rr_after = _rr_around(beats, beats.dominant, rr_samples)
+    fiducials = delineate(template, beats.r_index, fs, rr_before, _stimulus(beats, beats.dominant), rr_after)
     _intervals(result, fiducials, beats, fs)
     _per_beat(result, beats, template, fiducials, rr_samples, fs)
     read_atrial_rate(result, signal, list(record.leads), beats, template, fiducials, rr_samples, fs)
@@ -167,6 +168,21 @@ def _intervals(result: Measurements, f: Fiducials, beats: Beats, fs: float) -> N
         result.pr_interval_ms = (f.qrs_onset - f.p_onset) * ms
 
 
+def _rr_around(beats: Beats, chosen: np.ndarray, median_rr: float) -> tuple[float, float | None]:
+    """The RR before the chosen beats (mask) and the RR after them (median over them, in samples)
+    where three quarters of those RRs are longer, or shorter, than the median RR by more than a
+    premature beat's: the beats on time in bigeminy follow the pause and precede the premature
+    beat. Else the median RR and None (the chosen beats lie about one median RR apart)."""
+    rr = np.diff(beats.r_peaks).astype(float)
+    around = []
+    for intervals in (np.concatenate(([np.nan], rr))[chosen], np.concatenate((rr, [np.nan]))[chosen]):
+        known = intervals[np.isfinite(intervals)]
+        low, high = np.percentile(known, [25, 75]) if known.size else (median_rr, median_rr)
+        apart = low > median_rr / PREMATURE_RR_RATIO or high < PREMATURE_RR_RATIO * median_rr
+        around.append(float(np.median(known)) if apart else None)
+    return (around[0] or median_rr), around[1]
+
+
 def _stimulus(beats: Beats, chosen: np.ndarray | list[int]) -> int | None:
     """The pacing stimulus of the chosen beats (mask or indices; epoch sample, median over them)
     when they are all paced; None otherwise."""
@@ -184,14 +200,17 @@ def _ventricular_paced(beats: Beats) -> bool:
 def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiducials, rr_samples: float,
               fs: float) -> None:
     """Per-beat kind, RR, P presence (correlation with the representative P) and each complete
-    beat's own intervals, delineated like the representative beat (noisier: one beat only)."""
+    beat's own intervals, delineated like the representative beat (noisier: one beat only) within
+    its own RRs before and after."""
     ms = 1000.0 / fs
     p_corr = _p_correlation(beats.epochs, template, f, fs)
-    rr = np.diff(beats.r_peaks, prepend=np.nan) * ms
+    rr_before = np.diff(beats.r_peaks, prepend=np.nan)
+    rr_after = np.diff(beats.r_peaks, append=np.nan)
+    rr = rr_before * ms
     for i, peak in enumerate(beats.r_peaks):
         has_p = None if p_corr is None or not np.isfinite(p_corr[i]) else bool(p_corr[i] >= P_BEAT_CORRELATION)
-        own = (delineate(beats.epochs[i], beats.r_index, fs, rr_samples, _stimulus(beats, [i]))
-               if beats.usable[i] else None)
+        own = (delineate(beats.epochs[i], beats.r_index, fs, _known(rr_before[i], rr_samples),
+                         _stimulus(beats, [i]), _known(rr_after[i], None)) if beats.usable[i] else None)
         result.beats.append(Beat(
             r_peak_ms=float(peak * ms),
             rr_ms=None if not np.isfinite(rr[i]) else float(rr[i]),
@@ -216,6 +235,11 @@ def _per_beat(result: Measurements, beats: Beats, template: np.ndarray, f: Fiduc
     result.drop_p_waves(reason)
     if f.p_onset is not None and _ventricular_paced(beats):  # P waves the pacemaker does not track
         result.notes["pr_interval_ms"] = VENTRICULAR_PACING
+
+
+def _known(value: float, otherwise: float | None) -> float | None:
+    """``value`` where it is a number (an RR the record holds), else ``otherwise``."""
+    return float(value) if np.isfinite(value) else otherwise
 
 
 def _span_ms(f: Fiducials | None, start: str, stop: str, ms: float) -> float | None:

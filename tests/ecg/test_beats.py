@@ -51,3 +51,19 @@ def test_ventricular_bigeminy_keeps_the_sinus_beats_dominant(rate):
     assert "".join(b.kind for b in m.beats) == "NV" * (len(m.beats) // 2) + "N" * (len(m.beats) % 2)
     assert {"BIGU", "PVC"} <= stated_codes(m) and "IVCD" not in stated_codes(m)
     assert m.qrs_duration_median_lead_ms < 110.0
+
+
+@pytest.mark.parametrize("rate", [80.0, 90.0])
+def test_the_beats_on_time_in_bigeminy_keep_their_p_wave(rate):
+    """Each sinus beat follows a PVC's pause and precedes the next PVC: its P wave lies further
+    back than the median RR says, and its T wave ends just before the PVC. The P search started
+    after a T end one median RR back (inside the P wave: no P, no PR), and the beats' own P waves
+    were not measured."""
+    rr = 60.0 / rate
+    rr_s = [0.65 * rr if i % 2 == 0 else 1.35 * rr for i in range(int(10 / rr))]
+    signal, _ = synthetic_record(rr_s=rr_s, wide_beats=tuple(range(1, len(rr_s) + 1, 2)), noise_mv=0.02)
+    m = measure_signal(signal)
+    assert m.pr_interval_ms == pytest.approx(160.0, abs=25.0)
+    assert m.qt_interval_ms == pytest.approx(400.0, abs=40.0)
+    on_time = [b for b in m.beats if b.kind == "N" and b.rr_ms is not None]
+    assert all(b.p_wave and b.pr_ms == pytest.approx(160.0, abs=25.0) for b in on_time)
