@@ -10,7 +10,7 @@ from statistics import fmean
 import numpy as np
 
 from ecg import thresholds as t
-from ecg.beats import pair_irregularity
+from ecg.beats import PREMATURE_RR_RATIO, pair_irregularity
 from ecg.criteria_qrs import qrs_check
 from ecg.criteria_types import Criterion, Outcome, Statement, check, statement
 from ecg.measurements import Beat, Measurements
@@ -43,10 +43,29 @@ def nn_runs(beats: list[Beat], kinds: tuple[str, ...] = ("N",)) -> list[list[flo
     return [run for run in runs if run]
 
 
+def sinus_cycles_ms(beats: list[Beat]) -> list[float]:
+    """The NN intervals, and half of each span from a normal beat to the next across one PVC with
+    a full compensatory pause: a PVC that leaves the sinus node alone is followed by a pause that
+    makes that span two sinus cycles (within the prematurity ratio of two median NN intervals,
+    where there are NN intervals: in ventricular bigeminy no two normal beats are in a row)."""
+    nn = [rr for run in nn_runs(beats) for rr in run]
+    cycle = float(np.median(nn)) if nn else None
+    halves = []
+    for before, ectopic, after in zip(beats, beats[1:], beats[2:]):
+        if (before.kind, ectopic.kind, after.kind) != ("N", "V", "N") or None in (ectopic.rr_ms, after.rr_ms):
+            continue
+        half = (ectopic.rr_ms + after.rr_ms) / 2.0
+        paused = ectopic.rr_ms < PREMATURE_RR_RATIO * after.rr_ms
+        if paused and (cycle is None or PREMATURE_RR_RATIO < half / cycle < 1.0 / PREMATURE_RR_RATIO):
+            halves.append(half)
+    return nn + halves
+
+
 def nn_range_ms(beats: list[Beat]) -> float | None:
-    """Longest minus shortest NN interval once the most extreme ones are dropped; None if too few."""
+    """Longest minus shortest sinus cycle (``sinus_cycles_ms``) once the most extreme ones are
+    dropped; None if too few."""
     dropped = int(t.RR_RANGE_OUTLIERS_DROPPED.value)
-    nn = sorted(rr for run in nn_runs(beats) for rr in run)
+    nn = sorted(sinus_cycles_ms(beats))
     kept = nn[dropped:len(nn) - dropped]
     return kept[-1] - kept[0] if len(kept) >= 2 else None
 
@@ -63,7 +82,8 @@ def nn_irregularity(beats: list[Beat], kinds: tuple[str, ...] = ("N",)) -> float
 
 
 def _rr_range(m: Measurements, comparison: str) -> Criterion:
-    return check("beats.rr_ms (NN range)", nn_range_ms(m.beats), comparison, t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
+    return check("beats.rr_ms (sinus cycle range)", nn_range_ms(m.beats), comparison,
+                 t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS)
 
 
 def p_waves_outnumber_qrs(m: Measurements) -> bool:

@@ -67,3 +67,4 @@ def test_the_beats_on_time_in_bigeminy_keep_their_p_wave(rate):
     assert m.qt_interval_ms == pytest.approx(400.0, abs=40.0)
     on_time = [b for b in m.beats if b.kind == "N" and b.rr_ms is not None]
     assert all(b.p_wave and b.pr_ms == pytest.approx(160.0, abs=25.0) for b in on_time)
+    assert {"SR", "BIGU", "PVC"} <= stated_codes(m)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecg.criteria import evaluate, numeric_range, numeric_ranges, paced_dominant
-from ecg.criteria_rhythm import nn_irregularity
+from ecg.criteria_rhythm import nn_irregularity, sinus_cycles_ms
 from ecg.criteria_types import COMPARISONS
 from ecg.errors import ECGError
 from ecg.measurements import LeadMeasurements, Measurements
@@ -146,6 +146,33 @@ def test_supraventricular_tachycardia(rate, qrs, share, spread, svt):
 def test_bigeminy_needs_three_normal_ectopic_pairs_in_a_row(kinds, bigeminal):
     beats = [replace(beat, kind=kind) for beat, kind in zip(sinus_beats(n=len(kinds)), kinds)]
     assert ("BIGU" in codes(normal(beats=beats))) is bigeminal
+
+
+def _with_pvcs(beats: list, coupled: dict[int, tuple[float, float]]) -> list:
+    """The beats with beat i a PVC after coupling_ms, the next beat a pause_ms after it."""
+    for i, (coupling_ms, pause_ms) in coupled.items():
+        beats[i] = replace(beats[i], kind="V", rr_ms=coupling_ms, p_wave=None)
+        beats[i + 1] = replace(beats[i + 1], rr_ms=pause_ms)
+    return beats
+
+
+def test_sinus_rhythm_under_ventricular_bigeminy():
+    """No two normal beats are in a row, so there was no NN interval and SR was undetermined; the
+    span across each PVC with its compensatory pause is two sinus cycles."""
+    beats = _with_pvcs(sinus_beats(n=11), {i: (500.0, 1200.0) for i in range(1, 11, 2)})
+    m = normal(beats=beats, ventricular_ectopic_beats=5)
+    assert sinus_cycles_ms(beats) == [850.0] * 5
+    assert {"SR", "BIGU", "PVC"} <= codes(m) and "SARRH" not in codes(m)
+
+
+@pytest.mark.parametrize("coupling, pause, counted", [
+    (500.0, 1200.0, True),    # full compensatory pause: 2 x 850 ms
+    (500.0, 800.0, False),    # the pause is short of two cycles: the PVC reset the sinus node
+    (425.0, 425.0, False)])   # interpolated: no pause at all
+def test_a_span_across_a_pvc_counts_as_two_sinus_cycles_only_with_a_full_compensatory_pause(
+        coupling, pause, counted):
+    beats = _with_pvcs(sinus_beats(n=12, spread_ms=0.0), {5: (coupling, pause)})
+    assert ((coupling + pause) / 2.0 in sinus_cycles_ms(beats)) is counted
 
 
 @pytest.mark.parametrize("field, code", [("ventricular_ectopic_beats", "PVC"),
