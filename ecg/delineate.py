@@ -253,8 +253,8 @@ def delineate(beat: np.ndarray, r_index: int, fs: float, rr_samples: float,
     next beat, whose QRS the T search stops before where it comes early (as in bigeminy);
     ``stimulus``: the sample of the pacing pulse of a paced beat, where its QRS starts."""
     qrs_onset, qrs_offset = qrs_bounds(beat, r_index, fs, stimulus)
-    if qrs_onset is None or qrs_offset is None:
-        return Fiducials(qrs_onset, qrs_offset)
+    if qrs_onset is None or qrs_offset is None or qrs_offset <= qrs_onset:  # (a pulse after the QRS ended)
+        return Fiducials(None, None)
     # the isoelectric level and the P wave lie before the ventricles' activation or its pacing pulse
     activation = qrs_onset if stimulus is None else max(0, stimulus - int(round(SPIKE_HALF_WIDTH_S * fs)))
     baseline = isoelectric_level(beat, activation, fs)

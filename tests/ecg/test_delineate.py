@@ -92,6 +92,16 @@ def test_a_paced_qrs_starts_where_its_pacing_pulse_ends():
     assert m.fiducials_ms["qrs_offset"] == pytest.approx(unpaced.fiducials_ms["qrs_offset"], abs=6)
 
 
+def test_a_pacing_pulse_after_the_qrs_end_gives_no_qrs():
+    """The beat's peak and its pulse found 80 ms after the QRS: the QRS would start after its
+    end (LUDB 74 with 50 Hz of mains, before the notch, raised an error further on)."""
+    signal, onsets = synthetic_record()
+    beat = signal[:, onsets[3] - 300:onsets[3] + 400].astype(float)
+    late_peak = 300 + int(np.argmax(np.abs(beat[1, 300:360]))) + 40
+    f = D.delineate(beat, late_peak, 500.0, 400.0, stimulus=late_peak - 5)
+    assert f.qrs_onset is None and f.qrs_offset is None
+
+
 def test_flat_beat_has_no_qrs():
     f = D.delineate(np.zeros((12, 600)), 250, 500.0, 400.0)
     assert f.qrs_onset is None and f.qrs_offset is None
