@@ -1,10 +1,11 @@
 """measure(record): intervals, axes, amplitudes and beats of one ECG.
 
-The record is cut to its first ``MAX_ANALYSED_S`` seconds, pacemaker spikes are cut out, the
-signal is resampled to ``ANALYSIS_FS`` and band-passed; beats are detected on all leads,
-aligned and classified; the dominant beats' sample-wise median is the representative beat,
-whose global fiducials give the intervals and whose leads give the amplitudes. Nothing raises
-for a record that ``make_record`` accepted: what cannot be measured is None with a note.
+The record is cut to its first ``MAX_ANALYSED_S`` seconds, power-line interference is notched
+(where a 50 or 60 Hz tone stands out: the band-pass alone leaves most of it), pacemaker spikes
+are cut out, the signal is resampled to ``ANALYSIS_FS`` and band-passed; beats are detected on
+all leads, aligned and classified; the dominant beats' sample-wise median is the representative
+beat, whose global fiducials give the intervals and whose leads give the amplitudes. Nothing
+raises for a record that ``make_record`` accepted: what cannot be measured is None with a note.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ecg.lead_values import axis_deg, lead_measurements
 from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
 from ecg.pauses import read_pauses
-from ecg.preprocess import bandpass, fill_gaps, resample
+from ecg.preprocess import bandpass, fill_gaps, notch_line, resample
 from ecg.quality import assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
@@ -116,6 +117,7 @@ def _prepare(record: ECGRecord, notes: dict[str, str]) -> tuple[np.ndarray, np.n
     signal = record.signal[:, : int(MAX_ANALYSED_S * record.fs)].astype(np.float64)
     if record.duration_s > MAX_ANALYSED_S:
         notes["n_beats"] = f"the first {MAX_ANALYSED_S:.0f} s of {record.duration_s:.0f} s were measured"
+    signal = notch_line(signal, record.fs)
     spikes = detect_pacing_spikes(fill_gaps(signal, record.fs, np.inf), record.fs)
     signal = remove_pacing_spikes(signal, spikes, record.fs)
     signal, fs = resample(signal, record.fs, ANALYSIS_FS)
