@@ -67,6 +67,9 @@ BURST_RATIO = 4.0                  # a window this many times the lead's usual n
 BURST_MIN_MV = 0.05                # ... and at least this loud is a burst; chosen: LUDB's 99th
                                    # percentile of the loudest window per lead (docs/BENCHMARKS.md)
 BURST_UNUSABLE_SHARE = 0.3         # chosen, not tuned: bursts over about a third of the record
+#                                    as loud as STATIC_NOISE_UNUSABLE_MV (median burst window RMS)
+#                                    make a lead unusable; quieter bursts (muscle noise of 0.08 mV
+#                                    RMS) leave the QRS and most P waves readable
 
 # Limb-electrode reversal from the median beat's polarities.
 REVERSAL_LOWPASS_HZ = 40.0         # P and QRS polarity need no more; muscle noise is cut
@@ -256,7 +259,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def noise_measures(high: np.ndarray, fs: float, rpeaks: np.ndarray,
                    missing: np.ndarray) -> dict[str, np.ndarray]:
     """Static and burst noise from the high-frequency signal outside the QRS complexes:
-    noise_mv is the median window RMS, burst_share the share of windows far above it."""
+    noise_mv is the median window RMS, burst_share the share of windows far above it and
+    burst_mv their median RMS."""
     keep = ~missing
     before, after = (int(round(s * fs)) for s in QRS_MASK_S)
     qrs = np.zeros(high.shape[1], dtype=bool)
@@ -274,7 +278,10 @@ def noise_measures(high: np.ndarray, fs: float, rpeaks: np.ndarray,
     noise[has_windows] = np.nanmedian(rms[has_windows], axis=1)
     loud = rms > np.maximum(BURST_RATIO * noise, BURST_MIN_MV)[:, None]
     judged = np.maximum((~np.isnan(rms)).sum(axis=1), 1)
-    return {"noise_mv": noise, "burst_share": loud.sum(axis=1) / judged,
+    burst_rms = np.where(loud, rms, np.nan)
+    burst_mv = np.zeros(high.shape[0])
+    burst_mv[loud.any(axis=1)] = np.nanmedian(burst_rms[loud.any(axis=1)], axis=1)
+    return {"noise_mv": noise, "burst_share": loud.sum(axis=1) / judged, "burst_mv": burst_mv,
             "burst_max_mv": np.where(has_windows, np.nan_to_num(rms, nan=0.0).max(axis=1), 0.0)}
 
 
@@ -378,7 +385,8 @@ def _problems(m: dict[str, float], reversed_lead: bool) -> tuple[Problem, ...]:
                              m["noise_mv"] > STATIC_NOISE_UNUSABLE_MV))
     if m["burst_share"] > 0:
         found.append(Problem("burst noise", m["burst_share"], 0.0, "share",
-                             m["burst_share"] > BURST_UNUSABLE_SHARE))
+                             m["burst_share"] > BURST_UNUSABLE_SHARE
+                             and m["burst_mv"] > STATIC_NOISE_UNUSABLE_MV))
     if reversed_lead:
         found.append(Problem("suspected electrode reversal", 1.0, 0.0, "flag"))
     return tuple(found)

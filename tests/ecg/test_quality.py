@@ -268,3 +268,17 @@ def test_any_valid_record_gets_a_report(fs, seconds, n_leads, scale, gap, seed):
     assert report.verdict in ("good", "acceptable", "unusable")
     assert tuple(q.lead for q in report.leads) == record.leads
     json.dumps(report.to_dict(), allow_nan=False)
+
+
+@pytest.mark.parametrize("burst_rms_mv, unusable", [(0.08, False), (0.4, True)])
+def test_bursts_over_a_third_of_the_record_make_a_lead_unusable_only_when_loud(clean_ecg, burst_rms_mv, unusable):
+    """A lead with muscle-noise bursts of 0.08 mV RMS over 40 % of it was called unusable (LUDB
+    records with such bursts on every lead had no beats at all); its QRS and most P waves are
+    still readable. Bursts as loud as unusable static noise still make it unusable."""
+    signal = clean_ecg.copy()
+    t = _time(signal.shape[1])
+    on = t < 0.4 * t[-1]
+    signal[3] += on * np.random.default_rng(6).normal(0, burst_rms_mv, signal.shape[1])
+    report = assess_quality(_record(signal))
+    assert "burst noise" in [p.name for p in report.lead("aVR").problems]
+    assert ("aVR" not in report.usable_leads) is unusable
