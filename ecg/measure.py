@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from ecg.artefacts import limb_electrode_artefacts
 from ecg.atrial_rate import read_atrial_rate
 from ecg.blocked_pac import read_blocked_pacs
 from ecg.beats import (IRREGULAR_RHYTHM, PREMATURE_RR_RATIO, Beats, RepresentativeBeat, find_beats,
@@ -70,6 +71,7 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     signal, spikes, fs = _prepare(record, result.notes)
     filled = np.nan_to_num(signal)
     r_peaks = inside_record(detect_rpeaks(filled, fs), filled.shape[-1], fs)
+    r_peaks = r_peaks[~limb_electrode_artefacts(filled, list(record.leads), r_peaks, fs)]
     if r_peaks.size == 0:
         result.notes["n_beats"] = "no QRS complexes found"
         return result, None
