@@ -2,8 +2,9 @@
 
 Each lead's slope in the QRS band is scaled to its own typical QRS slope and the squares are
 averaged over leads (a noisy or flat lead cannot dominate), then integrated over a QRS-long
-window (Pan & Tompkins 1985). Peaks of that envelope above a fraction of its typical beat
-height, at least a refractory period apart and seen in more than one lead, are beats; long gaps
+window (Pan & Tompkins 1985). Peaks of that envelope a fraction of the way from its floor (its
+median: what noise lifts) to its typical beat height, at least a refractory period apart and
+seen so in more than one lead, are beats; long gaps
 are searched again with a lower threshold, for a peak that stands out of the gap's own noise in
 more than one lead. Of two peaks closer than a QRS and its T wave can be, one far smaller than the
 other is that beat's P or T wave (Pan & Tompkins' T-wave discrimination, both ways round).
@@ -22,7 +23,10 @@ NYQUIST_SHARE = 0.9             # the band's upper edge stays below this share o
 INTEGRATION_WINDOW_S = 0.08     # about one QRS width
 REFRACTORY_S = 0.22             # no two beats closer than this (270 bpm)
 TYPICAL_BLOCK_S = 2.0           # each block this long holds at least one beat above 30 bpm
-DETECTION_FRACTION = 0.2        # envelope peak / typical beat peak for a beat
+DETECTION_FRACTION = 0.2        # a beat's envelope peak lies this far from the envelope's median to
+#                                 the typical beat peak (until stop 19 this fraction of the typical
+#                                 peak alone: 50 uV of white noise lifted LUDB 74's broad paced T
+#                                 waves into 6-9 extra beats)
 DETECTION_LEADS = 2             # ... reached in this many leads' own envelopes (one in a 1-2 lead record): a
 #                                 spike in one lead is no beat (PTB-XL subset: 15 such detections, most a
 #                                 false PVC and PAC; every LUDB beat is seen in 3 leads or more)
@@ -73,20 +77,23 @@ def detect_rpeaks(signal: np.ndarray, fs: float) -> np.ndarray:
     if typical <= 0:
         return np.zeros(0, dtype=int)
     distance = max(1, int(REFRACTORY_S * fs))
-    peaks, _ = find_peaks(envelope, height=DETECTION_FRACTION * typical, distance=distance)
+    floor = float(np.median(envelope))
+    peaks, _ = find_peaks(envelope, height=floor + DETECTION_FRACTION * (typical - floor), distance=distance)
     peaks = _drop_small_neighbours(envelope, peaks, int(NEIGHBOUR_WINDOW_S * fs))
     peaks = peaks[_seen_in_leads(per_lead, peaks, int(INTEGRATION_WINDOW_S * fs / 2), fs)]
     return _search_back(envelope, per_lead, peaks, typical, distance, fs)
 
 
 def _seen_in_leads(per_lead: np.ndarray, peaks: np.ndarray, half_width: int, fs: float) -> np.ndarray:
-    """Which peaks reach ``DETECTION_FRACTION`` of each lead's typical beat within half_width in at
-    least ``DETECTION_LEADS`` leads' own envelopes (in one lead of a one- or two-lead record)."""
+    """Which peaks reach ``DETECTION_FRACTION`` of the way from each lead's envelope median to its
+    typical beat within half_width in at least ``DETECTION_LEADS`` leads' own envelopes (in one
+    lead of a one- or two-lead record)."""
     needed = DETECTION_LEADS if per_lead.shape[0] > DETECTION_LEADS else 1
     block = max(1, int(TYPICAL_BLOCK_S * fs))
     typical = np.array([_typical_block_peak(row, block) for row in per_lead])
-    seen = [int(np.sum(_lead_maxima(per_lead, p, half_width, 0, per_lead.shape[-1]) >= DETECTION_FRACTION * typical))
-            for p in peaks]
+    floor = np.median(per_lead, axis=1)
+    threshold = floor + DETECTION_FRACTION * (typical - floor)
+    seen = [int(np.sum(_lead_maxima(per_lead, p, half_width, 0, per_lead.shape[-1]) >= threshold)) for p in peaks]
     return np.asarray(seen, dtype=int) >= needed
 
 

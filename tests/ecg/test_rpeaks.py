@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import wfdb
 
+from ecg.beats import inside_record
 from ecg.io import read_ecg
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
 from ecg.rpeaks import detect_rpeaks
@@ -186,3 +187,18 @@ def test_low_sampling_rate_keeps_what_it_can():
     signal = np.asarray(nk.ecg_simulate(duration=10, sampling_rate=50, heart_rate=60, random_state=3))
     peaks = detect_rpeaks(signal[None, :], 50)
     assert 8 <= len(peaks) <= 12
+
+
+@pytest.mark.parametrize("seed", [0, 1, 74])
+def test_white_noise_does_not_lift_the_t_waves_of_a_paced_record_into_beats(seed):
+    """LUDB 74 (paced, broad T waves) with 50 uV of white noise: the noise raises the whole
+    envelope, and its T waves crossed a threshold set as a fraction of the typical beat alone (6
+    to 9 extra "beats" 450 ms after the paced ones); the threshold now stands that fraction of
+    the way from the envelope's floor (its median) to the typical beat."""
+    record = read_ecg(LUDB / "74.hea")
+    n = record.signal.shape[-1]
+    clean = inside_record(detect_rpeaks(record.signal.astype(float), record.fs), n, record.fs)
+    noise = np.random.default_rng(seed).normal(0.0, 0.05, record.signal.shape)
+    found = inside_record(detect_rpeaks(record.signal + noise, record.fs), n, record.fs)
+    hits, extra = _matches(found, clean, tolerance=25)
+    assert hits == len(clean) and extra == 0
