@@ -98,7 +98,8 @@ _DEFINITIONS: tuple[StatementDefinition, ...] = (
         (*_SINUS, t.TACHYCARDIA_ABOVE_BPM, t.SINUS_PAUSE_MIN_CYCLES, t.REGULAR_OUTSIDE_PAUSES_MAX_RR_SPREAD)),
     StatementDefinition(
         "SARRH", "sinus arrhythmia", "rhythm",
-        f"{_SINUS_TEXT} and the longest minus the shortest NN interval (between two normal beats, the "
+        f"{_SINUS_TEXT} and the longest minus the shortest sinus cycle (an NN interval between two normal "
+        "beats, or half the span across a PVC with a full compensatory pause; the "
         f"{t.RR_RANGE_OUTLIERS_DROPPED.value:g} most extreme at each end dropped) above "
         f"{t.SINUS_ARRHYTHMIA_MIN_RR_RANGE_MS.value:g} ms, unless dropped beats, blocked premature atrial "
         "beats, a sinus pause or sinoatrial block make the RR vary",
