@@ -24,7 +24,7 @@ from ecg.measurements import Beat, Measurements
 from ecg.pacing import detect_pacing_spikes, remove_pacing_spikes
 from ecg.pauses import read_pauses
 from ecg.preprocess import bandpass, fill_gaps, notch_line, resample
-from ecg.quality import assess_quality
+from ecg.quality import QualityReport, assess_quality
 from ecg.record import ECGRecord
 from ecg.rpeaks import detect_rpeaks
 from ecg.thresholds import AF_MAX_P_WAVE_SHARE
@@ -65,10 +65,11 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     """``measure(record)`` and the representative beat whose fiducials it reports (None when no
     representative beat could be formed; ``notes`` say why). The beat's leads are the usable ones."""
     result = Measurements(source=record.source, fs=record.fs, leads=list(record.leads))
-    record = _usable_leads(record, result.notes)
+    quality = assess_quality(record)
+    record = _usable_leads(record, quality, result.notes)
     if record is None:
         return result, None
-    signal, spikes, fs = _prepare(record, result.notes)
+    signal, spikes, fs = _prepare(record, quality.line_frequency_hz, result.notes)
     filled = np.nan_to_num(signal)
     r_peaks = inside_record(detect_rpeaks(filled, fs), filled.shape[-1], fs)
     r_peaks = r_peaks[~limb_electrode_artefacts(filled, list(record.leads), r_peaks, fs)]
@@ -99,10 +100,9 @@ def measure_with_beat(record: ECGRecord) -> tuple[Measurements, RepresentativeBe
     return result, RepresentativeBeat(template, fs, tuple(record.leads), beats.r_index)
 
 
-def _usable_leads(record: ECGRecord, notes: dict[str, str]) -> ECGRecord | None:
-    """The record without the leads ``assess_quality`` calls unusable (flat, clipped, swamped by
+def _usable_leads(record: ECGRecord, quality: QualityReport, notes: dict[str, str]) -> ECGRecord | None:
+    """The record without the leads its quality report calls unusable (flat, clipped, swamped by
     noise); None, with the reason noted, when no lead is left."""
-    quality = assess_quality(record)
     usable = quality.usable_leads
     if not usable:
         problems = sorted({p.name for lead in quality.leads for p in lead.problems if p.severe})
@@ -114,12 +114,14 @@ def _usable_leads(record: ECGRecord, notes: dict[str, str]) -> ECGRecord | None:
     return record
 
 
-def _prepare(record: ECGRecord, notes: dict[str, str]) -> tuple[np.ndarray, np.ndarray, float]:
-    """The analysed signal at ANALYSIS_FS (NaN kept where the record has gaps) and spike indices."""
+def _prepare(record: ECGRecord, line_hz: float | None,
+             notes: dict[str, str]) -> tuple[np.ndarray, np.ndarray, float]:
+    """The analysed signal at ANALYSIS_FS (NaN kept where the record has gaps), notched at the
+    power-line frequency the quality check found (``line_hz``, None for none), and spike indices."""
     signal = record.signal[:, : int(MAX_ANALYSED_S * record.fs)].astype(np.float64)
     if record.duration_s > MAX_ANALYSED_S:
         notes["n_beats"] = f"the first {MAX_ANALYSED_S:.0f} s of {record.duration_s:.0f} s were measured"
-    signal = notch_line(signal, record.fs)
+    signal = notch_line(signal, record.fs, line_hz)
     spikes = detect_pacing_spikes(fill_gaps(signal, record.fs, np.inf), record.fs)
     signal = remove_pacing_spikes(signal, spikes, record.fs)
     signal, fs = resample(signal, record.fs, ANALYSIS_FS)

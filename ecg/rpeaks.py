@@ -4,10 +4,10 @@ Each lead's slope in the QRS band is scaled to its own typical QRS slope and the
 averaged over leads (a noisy or flat lead cannot dominate), then integrated over a QRS-long
 window (Pan & Tompkins 1985). Peaks of that envelope a fraction of the way from its floor (its
 median: what noise lifts) to its typical beat height, at least a refractory period apart and
-seen so in more than one lead, are beats; long gaps
-are searched again with a lower threshold, for a peak that stands out of the gap's own noise in
-more than one lead. Of two peaks closer than a QRS and its T wave can be, one far smaller than the
-other is that beat's P or T wave (Pan & Tompkins' T-wave discrimination, both ways round).
+seen so in more than one lead, are beats; long gaps are searched again with a lower threshold,
+for a peak that stands out of the gap's own noise in more than one lead. Of two peaks closer
+than a QRS and its T wave can be, one far smaller than the other is that beat's P or T wave (Pan
+& Tompkins' T-wave discrimination, both ways round).
 """
 
 from __future__ import annotations
@@ -77,8 +77,7 @@ def detect_rpeaks(signal: np.ndarray, fs: float) -> np.ndarray:
     if typical <= 0:
         return np.zeros(0, dtype=int)
     distance = max(1, int(REFRACTORY_S * fs))
-    floor = float(np.median(envelope))
-    peaks, _ = find_peaks(envelope, height=floor + DETECTION_FRACTION * (typical - floor), distance=distance)
+    peaks, _ = find_peaks(envelope, height=_detection_level(envelope, typical), distance=distance)
     peaks = _drop_small_neighbours(envelope, peaks, int(NEIGHBOUR_WINDOW_S * fs))
     peaks = peaks[_seen_in_leads(per_lead, peaks, int(INTEGRATION_WINDOW_S * fs / 2), fs)]
     return _search_back(envelope, per_lead, peaks, typical, distance, fs)
@@ -91,10 +90,15 @@ def _seen_in_leads(per_lead: np.ndarray, peaks: np.ndarray, half_width: int, fs:
     needed = DETECTION_LEADS if per_lead.shape[0] > DETECTION_LEADS else 1
     block = max(1, int(TYPICAL_BLOCK_S * fs))
     typical = np.array([_typical_block_peak(row, block) for row in per_lead])
-    floor = np.median(per_lead, axis=1)
-    threshold = floor + DETECTION_FRACTION * (typical - floor)
-    seen = [int(np.sum(_lead_maxima(per_lead, p, half_width, 0, per_lead.shape[-1]) >= threshold)) for p in peaks]
+    level = _detection_level(per_lead, typical)
+    seen = [int(np.sum(_lead_maxima(per_lead, p, half_width, 0, per_lead.shape[-1]) >= level)) for p in peaks]
     return np.asarray(seen, dtype=int) >= needed
+
+
+def _detection_level(envelope: np.ndarray, typical: float | np.ndarray) -> float | np.ndarray:
+    """``DETECTION_FRACTION`` of the way from the envelope's median (per row) to its typical beat."""
+    floor = np.median(envelope, axis=-1)
+    return floor + DETECTION_FRACTION * (typical - floor)
 
 
 def _drop_small_neighbours(envelope: np.ndarray, peaks: np.ndarray, window: int) -> np.ndarray:
